@@ -1,0 +1,62 @@
+"""Roles and what each may do. The one place permissions are decided (`can`)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Officer")
+    ENGAGEMENT_STAFF = "engagement_staff", _("Engagement staff")
+    INVESTIGATOR = "investigator", _("Investigator (professional standards)")
+    OVERSIGHT_REVIEWER = "oversight_reviewer", _("Oversight reviewer (civilian board)")
+    TRAINING_COORDINATOR = "training_coordinator", _("Training coordinator")
+    CRISIS_COORDINATOR = "crisis_coordinator", _("Crisis coordinator")
+    BOARD_MEMBER = "board_member", _("Board member")
+    AGENCY_ADMIN = "agency_admin", _("Agency admin")
+
+
+class Action(models.TextChoices):
+    """Things a staff member can do. Each app adds the actions it needs here."""
+
+    USE_CONSOLE = "use_console", _("Use the staff console")
+    VIEW_OFFICERS = "view_officers", _("See the officer roster")
+    MANAGE_USERS = "manage_users", _("Manage users and roles")
+    MANAGE_API_TOKENS = "manage_api_tokens", _("Issue API tokens")
+    VIEW_AUDIT_LOG = "view_audit_log", _("Read the audit log")
+    USE_DJANGO_ADMIN = "use_django_admin", _("Use the Django admin")
+    MANAGE_NEIGHBOURHOODS = "manage_neighbourhoods", _("Edit neighbourhoods and census make-up")
+
+
+ALL_STAFF = frozenset(Role)
+
+# action -> roles allowed. An agency admin may do everything in the agency.
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.USE_CONSOLE: ALL_STAFF,
+    Action.VIEW_OFFICERS: frozenset(
+        {Role.INVESTIGATOR, Role.OVERSIGHT_REVIEWER, Role.TRAINING_COORDINATOR, Role.CRISIS_COORDINATOR,
+         Role.ENGAGEMENT_STAFF}
+    ),
+    Action.MANAGE_USERS: frozenset(),
+    Action.MANAGE_API_TOKENS: frozenset(),
+    Action.VIEW_AUDIT_LOG: frozenset({Role.OVERSIGHT_REVIEWER}),
+    Action.USE_DJANGO_ADMIN: frozenset(),
+    Action.MANAGE_NEIGHBOURHOODS: frozenset(),
+}
+
+
+def roles_of(user, agency) -> set[Role]:
+    if user is None or not user.is_authenticated or not user.is_active or agency is None:
+        return set()
+    cached = getattr(user, "_roles_cache", None)
+    if cached is None or cached[0] != agency.id:
+        roles = {Role(r) for r in user.memberships.filter(agency=agency).values_list("role", flat=True)}
+        user._roles_cache = (agency.id, roles)
+    return set(user._roles_cache[1])
+
+
+def can(user, agency, action: Action, obj=None) -> bool:
+    """Whether `user` may do `action` in `agency` (and on `obj`, which must belong to that agency)."""
+    if obj is not None and getattr(obj, "agency_id", None) != getattr(agency, "id", None):
+        return False
+    roles = roles_of(user, agency)
+    return Role.AGENCY_ADMIN in roles or bool(roles & PERMISSIONS[action])

@@ -1,0 +1,20 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from commonbeat.api.api import api
+from commonbeat.core import views as core_views
+
+handler404 = "commonbeat.core.views.page_not_found"
+handler500 = "commonbeat.core.views.server_error"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("commonbeat.core.urls")),
+    path("", include("commonbeat.accounts.urls")),
+    prefix_default_language=False,
+)

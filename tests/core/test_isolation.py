@@ -1,0 +1,109 @@
+"""No page or API call lets one agency's people see or change another agency's data.
+
+Every route of the project is fetched as Alpha's admin on Alpha's host, and nothing of Beta may appear.
+A new route must be added to ROUTES_WITH_ARGUMENTS (with Beta's objects) or it fails the coverage test.
+"""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from commonbeat.accounts import services
+from commonbeat.accounts.models import Membership
+from commonbeat.accounts.roles import Role
+from commonbeat.core import audit
+
+from ..factories import make_user, signed_in_client
+
+BETA_MARKERS = ["Beta", "beta_admin", "beta-north-end", "Betason"]
+
+
+def all_routes(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern).lstrip("^").rstrip("$")
+        if isinstance(pattern, URLResolver):
+            if "admin" in route or "api/v1" in route or "{" in route:
+                continue  # Django admin and the API are tested on their own below
+            yield from all_routes(pattern, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def route_args(beta_user, beta_token):
+    return {
+        "console/users/<int:user_id>/": f"/console/users/{beta_user.id}/",
+        "console/api-tokens/<int:token_id>/revoke/": f"/console/api-tokens/{beta_token.id}/revoke/",
+    }
+
+
+def beta_world(other_agency, other_admin):
+    token, secret = services.issue_api_token(other_admin, other_agency, name="beta integration")
+    audit.record("beta.secret_thing", actor=other_admin, agency=other_agency, target=other_agency)
+    return token, secret
+
+
+def test_every_route_is_covered(agency, other_agency, other_admin):
+    token, _secret = beta_world(other_agency, other_admin)
+    with_arguments = {r for r in all_routes() if "<" in r}
+    assert with_arguments == set(route_args(other_admin, token)), "add new routes to route_args()"
+
+
+def test_alpha_admin_sees_nothing_of_beta_on_any_page(admin, other_agency, other_admin):
+    token, _secret = beta_world(other_agency, other_admin)
+    client = signed_in_client(admin, host="alpha.test")
+    paths = ["/" + r for r in all_routes() if "<" not in r] + list(route_args(other_admin, token).values())
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code in (200, 302, 404, 405), (path, response.status_code)
+        body = response.content.decode()
+        for marker in BETA_MARKERS:
+            assert marker not in body, f"{marker} leaked on {path}"
+
+
+def test_alpha_admin_cannot_change_beta_people_or_tokens(admin, other_agency, other_admin):
+    token, secret = beta_world(other_agency, other_admin)
+    client = signed_in_client(admin, host="alpha.test")
+    assert client.post(f"/console/users/{other_admin.id}/", {"roles": ["officer"]}).status_code == 404
+    assert client.post(f"/console/users/{other_admin.id}/", {"suspend": "1"}).status_code == 404
+    assert client.post(f"/console/api-tokens/{token.id}/revoke/").status_code == 404
+    other_admin.refresh_from_db()
+    token.refresh_from_db()
+    assert other_admin.is_active and token.revoked_at is None
+    assert list(Membership.objects.filter(user=other_admin).values_list("role", flat=True)) == ["agency_admin"]
+
+
+def test_a_beta_admin_has_no_access_on_alphas_host(agency, other_agency, other_admin):
+    client = signed_in_client(other_admin, host="alpha.test")
+    for path in ["/console/", "/console/users/", "/console/officers/", "/console/audit-log/"]:
+        assert client.get(path).status_code == 403, path
+    assert client.get("/admin/", follow=True).status_code == 403
+
+
+def test_the_same_person_in_two_agencies_sees_each_only_on_its_host(agency, other_agency):
+    person = make_user(agency, Role.INVESTIGATOR, "both")
+    Membership.objects.create(agency=other_agency, user=person, role=Role.OFFICER)
+    alpha = signed_in_client(person, host="alpha.test").get("/console/officers/").content.decode()
+    assert "Alphason" in alpha and "Betason" not in alpha
+    assert signed_in_client(person, host="beta.test").get("/console/officers/").status_code == 403
+
+
+def test_api_tokens_work_only_for_their_own_agency(client, admin, agency, other_agency, other_admin):
+    _token, beta_secret = beta_world(other_agency, other_admin)
+    _alpha_token, alpha_secret = services.issue_api_token(admin, agency, name="alpha")
+    header = {"HTTP_AUTHORIZATION": f"Bearer {beta_secret}"}
+    assert client.get("/api/v1/me", HTTP_HOST="alpha.test", **header).status_code == 401
+    assert client.get("/api/v1/me", HTTP_HOST="beta.test", **header).json()["agency"] == "beta"
+    alpha_header = {"HTTP_AUTHORIZATION": f"Bearer {alpha_secret}"}
+    assert client.get("/api/v1/officers", HTTP_HOST="beta.test", **alpha_header).status_code == 401
+    officers = client.get("/api/v1/officers", HTTP_HOST="alpha.test", **alpha_header).json()
+    assert {o["last_name"] for o in officers} == {"Alphason"}
+
+
+def test_public_pages_and_data_follow_the_host(client, agency, other_agency):
+    alpha = client.get("/api/v1/neighbourhoods", HTTP_HOST="alpha.test").json()
+    beta = client.get("/api/v1/neighbourhoods", HTTP_HOST="beta.test").json()
+    assert {n["slug"] for n in alpha} == {"alpha-north-end", "alpha-south-end"}
+    assert {n["slug"] for n in beta} == {"beta-north-end", "beta-south-end"}
+    home = client.get("/", HTTP_HOST="beta.test").content.decode()
+    assert "Beta Police Department" in home and "Alpha North End" not in home
+    geojson = client.get("/neighbourhoods.geojson", HTTP_HOST="beta.test").json()
+    assert {f["id"] for f in geojson["features"]} == {"beta-north-end", "beta-south-end"}
