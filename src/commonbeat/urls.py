@@ -16,5 +16,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("commonbeat.core.urls")),
     path("", include("commonbeat.accounts.urls")),
+    path("", include("commonbeat.feedback.urls")),
     prefix_default_language=False,
 )

@@ -9,6 +9,8 @@ import base64
 from django.conf import settings
 from django.templatetags.static import static
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page
@@ -17,6 +19,12 @@ from ..factories import signed_in_client
 
 PASSWORD = "correct horse battery staple"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def url(live_server, name: str, *args, language: str = "en") -> str:
+    """The live server's address of a named page, e.g. url(live_server, "core:home", language="es")."""
+    with translation.override(language):
+        return live_server.url + reverse(name, args=args)
 
 
 def assert_no_axe_violations(page: Page) -> None:
@@ -78,7 +86,7 @@ def submit(page: Page) -> None:
 
 def enter_password(page: Page, live_server, user, password: str = PASSWORD) -> None:
     """The first step of staff sign-in, through the form; ends on the code or authenticator page."""
-    page.goto(f"{live_server.url}/accounts/sign-in/")
+    page.goto(url(live_server, "accounts:sign_in"))
     page.locator("input[name=username]").fill(user.username)
     page.locator("input[name=password]").fill(password)
     with page.expect_navigation():
@@ -90,7 +98,7 @@ def sign_in(page: Page, live_server, user) -> None:
     enter_password(page, live_server, user)
     page.locator("input[name=code]").fill(current_code(user))
     submit(page)
-    page.wait_for_url(f"{live_server.url}/console/")
+    page.wait_for_url(url(live_server, "accounts:console"))
 
 
 def sign_in_quickly(page: Page, live_server, user) -> None:

@@ -6,35 +6,35 @@ from playwright.sync_api import expect
 from commonbeat.accounts.roles import Role
 
 from ..factories import make_user
-from .helpers import assert_no_axe_violations, enter_password, sign_in_quickly, submit
+from .helpers import assert_no_axe_violations, enter_password, sign_in_quickly, submit, url
 
 pytestmark = pytest.mark.browser
 
 
 def test_home_page_has_no_accessibility_violations(page, live_server, agency):
-    page.goto(f"{live_server.url}/")
+    page.goto(url(live_server, "core:home"))
     expect(page.locator("table")).to_be_visible()
     assert_no_axe_violations(page)
 
 
 def test_spanish_home_page_has_no_accessibility_violations(page, live_server, agency):
-    page.goto(f"{live_server.url}/es/")
+    page.goto(url(live_server, "core:home", language="es"))
     expect(page.locator("html")).to_have_attribute("lang", "es")
     assert_no_axe_violations(page)
 
 
 def test_audit_seals_page_has_no_accessibility_violations(page, live_server, agency):
-    page.goto(f"{live_server.url}/audit/")
+    page.goto(url(live_server, "core:audit_seals"))
     assert_no_axe_violations(page)
 
 
 def test_sign_in_page_has_no_accessibility_violations(page, live_server, agency):
-    page.goto(f"{live_server.url}/accounts/sign-in/")
+    page.goto(url(live_server, "accounts:sign_in"))
     assert_no_axe_violations(page)
 
 
 def test_sign_in_page_with_errors_has_no_accessibility_violations(page, live_server, agency):
-    page.goto(f"{live_server.url}/accounts/sign-in/")
+    page.goto(url(live_server, "accounts:sign_in"))
     submit(page)
     expect(page.locator("#form-errors")).to_be_visible()
     assert_no_axe_violations(page)
@@ -42,7 +42,7 @@ def test_sign_in_page_with_errors_has_no_accessibility_violations(page, live_ser
 
 def test_code_page_has_no_accessibility_violations(page, live_server, cast):
     enter_password(page, live_server, cast[Role.OFFICER])
-    expect(page).to_have_url(f"{live_server.url}/accounts/sign-in/code/")
+    expect(page).to_have_url(url(live_server, "accounts:verify"))
     assert_no_axe_violations(page)
 
 
@@ -55,21 +55,21 @@ def test_authenticator_set_up_page_has_no_accessibility_violations(page, live_se
 
 def test_staff_console_as_agency_admin_has_no_accessibility_violations(page, live_server, admin):
     sign_in_quickly(page, live_server, admin)
-    page.goto(f"{live_server.url}/console/")
+    page.goto(url(live_server, "accounts:console"))
     expect(page.locator("h1")).to_be_visible()
     assert_no_axe_violations(page)
 
 
 def test_users_page_has_no_accessibility_violations(page, live_server, admin):
     sign_in_quickly(page, live_server, admin)
-    page.goto(f"{live_server.url}/console/users/")
+    page.goto(url(live_server, "accounts:users"))
     expect(page.locator("table tbody tr")).to_have_count(len(Role))
     assert_no_axe_violations(page)
 
 
 def test_add_staff_form_submitted_empty_has_no_accessibility_violations(page, live_server, admin):
     sign_in_quickly(page, live_server, admin)
-    page.goto(f"{live_server.url}/console/users/new/")
+    page.goto(url(live_server, "accounts:new_user"))
     submit(page)
     expect(page.locator("#form-errors")).to_be_visible()
     expect(page.locator(".usa-error-message").first).to_be_visible()

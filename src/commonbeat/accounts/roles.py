@@ -25,6 +25,13 @@ class Action(models.TextChoices):
     VIEW_AUDIT_LOG = "view_audit_log", _("Read the audit log")
     USE_DJANGO_ADMIN = "use_django_admin", _("Use the Django admin")
     MANAGE_NEIGHBOURHOODS = "manage_neighbourhoods", _("Edit neighbourhoods and census make-up")
+    READ_CASES = "read_cases", _("Read complaint cases and findings")
+    TRIAGE_REPORTS = "triage_reports", _("Triage and assign reports")
+    INVESTIGATE = "investigate", _("Investigate complaints")
+    REVIEW_FINDINGS = "review_findings", _("Review findings and close cases")
+    VIEW_COMPLAINANT_IDENTITY = "view_complainant_identity", _("See who filed a report")
+    GRANT_IDENTITY_ACCESS = "grant_identity_access", _("Let a reviewer see who filed a report")
+    MANAGE_EARLY_INTERVENTION = "manage_early_intervention", _("Review early-intervention alerts")
 
 
 ALL_STAFF = frozenset(Role)
@@ -41,6 +48,13 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_AUDIT_LOG: frozenset({Role.OVERSIGHT_REVIEWER}),
     Action.USE_DJANGO_ADMIN: frozenset(),
     Action.MANAGE_NEIGHBOURHOODS: frozenset(),
+    Action.READ_CASES: frozenset({Role.INVESTIGATOR, Role.OVERSIGHT_REVIEWER}),
+    Action.TRIAGE_REPORTS: frozenset({Role.INVESTIGATOR}),
+    Action.INVESTIGATE: frozenset({Role.INVESTIGATOR}),
+    Action.REVIEW_FINDINGS: frozenset({Role.INVESTIGATOR}),
+    Action.VIEW_COMPLAINANT_IDENTITY: frozenset({Role.INVESTIGATOR}),
+    Action.GRANT_IDENTITY_ACCESS: frozenset(),
+    Action.MANAGE_EARLY_INTERVENTION: frozenset({Role.INVESTIGATOR}),
 }
 
 

@@ -53,6 +53,12 @@ class Agency(models.Model):
     def display_name(self, language: str) -> str:
         return self.name_es if language == "es" and self.name_es else self.name
 
+    def absolute_url(self, path: str) -> str:
+        """A link to `path` on this agency's site, for e-mails and feeds."""
+        host = self.host_names[0] if self.host_names else "localhost"
+        scheme = "http" if host in ("localhost", "127.0.0.1") or host.endswith(".localhost") else "https"
+        return f"{scheme}://{host}{path}"
+
 
 class AgencyOwned(models.Model):
     """Every domain row belongs to one agency; lists are always read through `core.tenancy.scoped`."""
@@ -109,8 +115,13 @@ class Officer(AgencyOwned):
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80)
     rank = models.CharField(_("rank"), max_length=60)
+    assignment = models.CharField(_("assignment"), max_length=60, blank=True,
+                                  help_text=_("What the officer does, e.g. patrol or school resource; "
+                                              "officers with the same unit and assignment are compared as peers."))
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="officers",
                              verbose_name=_("unit"))
+    supervisor = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="supervisees", verbose_name=_("supervisor"))
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="officer", verbose_name=_("user account"))
     active_from = models.DateField(_("active from"))

@@ -37,6 +37,7 @@ COMMONBEAT_MAP_TILE_ATTRIBUTION = os.environ.get("COMMONBEAT_MAP_TILE_ATTRIBUTIO
 INSTALLED_APPS = [
     "commonbeat.accounts",
     "commonbeat.core",
+    "commonbeat.feedback",
     "commonbeat.api",
     "commonbeat.core.apps.CommonBeatAdminConfig",
     "django.contrib.auth",
@@ -192,3 +193,13 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 AXES_VERBOSE = False
+
+# Counters for rate limits (tracking-code lookups, anonymous intake). Redis when REDIS_URL is set, so limits
+# hold across processes and machines; otherwise per process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}

@@ -1,0 +1,3 @@
+"""statistics pages."""
+
+urlpatterns: list = []
