@@ -6,13 +6,10 @@ another's session. Steps and checks to reuse are in helpers.py.
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
-
-# Playwright's sync API runs an asyncio event loop in this thread; without this, Django refuses database access
-# from it (SynchronousOnlyOperation) when a test reads or writes rows between browser steps.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("COMMONBEAT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -22,10 +19,29 @@ DESKTOP = {"width": 1280, "height": 900}
 expect.set_options(timeout=10_000)
 
 
+def pytest_collection_modifyitems(config, items):
+    """A browser test without the marker would run (and start Chromium) in the fast `-m "not browser"` run."""
+    here = Path(__file__).parent
+    unmarked = [item.nodeid for item in items
+                if here in item.path.parents and item.get_closest_marker("browser") is None]
+    if unmarked:
+        raise pytest.UsageError("Set `pytestmark = pytest.mark.browser` in every module of tests/browser; missing in:\n"
+                                + "\n".join(unmarked))
+
+
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
+    # Playwright's sync API keeps an asyncio event loop running in this thread; without this, Django refuses
+    # database access from it (SynchronousOnlyOperation) when a test reads or writes rows between browser steps.
+    # Set here rather than at import, so a run without browser tests keeps Django's check.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as running:
         yield running
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")

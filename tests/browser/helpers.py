@@ -1,6 +1,9 @@
-"""Steps and checks shared by every browser test: axe-core, signing in, the current TOTP code.
+"""Steps and checks for every app's browser tests: axe-core, page addresses, staff sign-in, TOTP codes.
 
-    from .helpers import assert_no_axe_violations
+    from .helpers import assert_no_axe_violations, sign_in_quickly, url
+
+    sign_in_quickly(page, live_server, admin)
+    page.goto(url(live_server, "accounts:users"))
     assert_no_axe_violations(page)
 """
 

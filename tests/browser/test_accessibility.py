@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from commonbeat.accounts.roles import Role
 
 from ..factories import make_user
-from .helpers import assert_no_axe_violations, enter_password, sign_in_quickly, submit, url
+from .helpers import assert_no_axe_violations, enter_password, sign_in, sign_in_quickly, submit, url, wrong_code
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +20,7 @@ def test_home_page_has_no_accessibility_violations(page, live_server, agency):
 def test_spanish_home_page_has_no_accessibility_violations(page, live_server, agency):
     page.goto(url(live_server, "core:home", language="es"))
     expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("header")).to_contain_text(agency.name_es)
     assert_no_axe_violations(page)
 
 
@@ -53,10 +54,18 @@ def test_authenticator_set_up_page_has_no_accessibility_violations(page, live_se
     assert_no_axe_violations(page)
 
 
+def test_code_page_with_a_wrong_code_has_no_accessibility_violations(page, live_server, cast):
+    officer = cast[Role.OFFICER]
+    enter_password(page, live_server, officer)
+    page.locator("input[name=code]").fill(wrong_code(officer))
+    submit(page)
+    expect(page.locator("#form-errors")).to_be_visible()
+    assert_no_axe_violations(page)
+
+
 def test_staff_console_as_agency_admin_has_no_accessibility_violations(page, live_server, admin):
-    sign_in_quickly(page, live_server, admin)
-    page.goto(url(live_server, "accounts:console"))
-    expect(page.locator("h1")).to_be_visible()
+    sign_in(page, live_server, admin)
+    expect(page.locator("main .usa-card").first).to_be_visible()
     assert_no_axe_violations(page)
 
 

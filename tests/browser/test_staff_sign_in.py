@@ -40,8 +40,9 @@ def test_staff_member_signs_in_with_password_and_code_after_a_wrong_code(
     error = page.locator(f"#{code_field.get_attribute('id')}-error")
     expect(error).to_be_visible()
     expect(code_field).to_have_value(mistyped)
-    # The error is part of the field's accessible description, and the summary links to the field.
-    expect(code_field).to_have_accessible_description(error.inner_text().strip())
+    # The error is part of the field's accessible description, and the summary at the top links to the field.
+    expect(code_field).to_have_attribute("aria-invalid", "true")
+    expect(code_field).to_have_accessible_description(re.compile(re.escape(error.inner_text().strip())))
     page.locator("#form-errors a").click()
     expect(code_field).to_be_focused()
 

@@ -60,6 +60,7 @@ def test_server_errors_show_a_page_in_the_visitors_language(agency, rf):
 def test_pages_send_a_content_security_policy(client, agency):
     policy = client.get("/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "'nonce'" not in policy  # a nonce appears only on pages that use one
 
 
 def test_a_deployment_without_an_agency_says_how_to_add_one(client, db):

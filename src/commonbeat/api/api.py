@@ -10,6 +10,7 @@ from commonbeat.accounts.roles import Action, Role, can, roles_of
 from commonbeat.core import geo
 from commonbeat.core.models import Neighbourhood, Officer
 from commonbeat.core.tenancy import scoped
+from commonbeat.feedback.api import router as feedback_router
 
 from .auth import TokenAuth
 
@@ -37,8 +38,9 @@ class ErrorOut(Schema):
 @api.exception_handler(ValidationError)
 def validation_failed(request, error: ValidationError):
     errors = []
+    sources = ("body", "query", "path", "header", "payload")
     for item in error.errors:
-        location = [str(part) for part in item.get("loc", []) if part not in ("body", "query", "path", "payload")]
+        location = [str(part) for part in item.get("loc", []) if part not in sources]
         errors.append({"field": ".".join(location) or "request", "message": item.get("msg", "")})
     return api.create_response(request, {"detail": _("Some fields need fixing."), "errors": errors}, status=422)
 
@@ -123,3 +125,4 @@ def list_officers(request, unit: str | None = None):
 
 api.add_router("/", public)
 api.add_router("/", staff)
+api.add_router("/", feedback_router)

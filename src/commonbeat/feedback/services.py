@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy
 
 from commonbeat.accounts.roles import Action, Role, can, roles_of
 from commonbeat.core import audit, geo
-from commonbeat.core.models import Agency, Officer
+from commonbeat.core.models import Agency, Officer, Unit
 from commonbeat.core.tenancy import scoped
 
 from . import tasks, tracking
 from .models import (
     Alert,
+    AlertPolicy,
     Allegation,
     AllegationCategory,
     Attachment,
@@ -34,6 +35,7 @@ from .models import (
     IdentityGrant,
     Kind,
     Message,
+    Metric,
     Report,
     Status,
     StatusChange,
@@ -355,9 +357,17 @@ def _require_investigator(actor, report: Report) -> None:
         raise PermissionDenied(_("Only the assigned investigator can work on this case."))
 
 
+def _only_from(report: Report, status: str, refusal: str) -> None:
+    """Several verbs lead to "under investigation"; each starts only from its own status, so that, say,
+    starting an investigation cannot pull a case back from review without a reviewer's reason."""
+    if report.status != status:
+        raise FeedbackError(refusal)
+
+
 @transaction.atomic
 def start_investigation(actor, report: Report) -> Report:
     report = _locked(report)
+    _only_from(report, Status.ASSIGNED, _("An investigation is started once the case is assigned."))
     _require_investigator(actor, report)
     _move(actor, report, Status.INVESTIGATING)
     return report
@@ -374,6 +384,7 @@ def refer_to_mediation(actor, report: Report, reason: str) -> Report:
 @transaction.atomic
 def end_mediation(actor, report: Report, reason: str) -> Report:
     report = _locked(report)
+    _only_from(report, Status.MEDIATION, _("Only a case in mediation can come out of it."))
     _require_investigator(actor, report)
     _move(actor, report, Status.INVESTIGATING, reason=reason)
     return report
@@ -437,6 +448,7 @@ def _require_other_reviewer(actor, report: Report) -> None:
 @transaction.atomic
 def return_for_investigation(actor, report: Report, reason: str) -> Report:
     report = _locked(report)
+    _only_from(report, Status.REVIEW, _("Only findings under review can be returned for more work."))
     _require_other_reviewer(actor, report)
     if not reason.strip():
         raise FeedbackError(_("Say what more is needed."))
@@ -582,3 +594,33 @@ def dismiss_alert(actor, alert: Alert, note: str) -> Alert:
     alert.save()
     audit.record("feedback.alert_dismissed", actor=actor, agency=alert.agency, target=alert)
     return alert
+
+
+@transaction.atomic
+def save_alert_policy(actor, agency: Agency, *, policy: AlertPolicy | None = None, name: str, metric: str,
+                      unit: Unit | None, period_days: int, warning_threshold: int, critical_threshold: int,
+                      active: bool = True) -> AlertPolicy:
+    """Add or change an early-intervention policy. A critical threshold is never below the warning one."""
+    _require(actor, agency, Action.MANAGE_EARLY_INTERVENTION)
+    if (policy is not None and policy.agency_id != agency.id) or (unit is not None and unit.agency_id != agency.id):
+        raise PermissionDenied
+    if not name.strip():
+        raise FeedbackError(_("Give the policy a name."))
+    if metric not in Metric.values:
+        raise FeedbackError(_("Choose what is counted."))
+    if period_days < 1 or warning_threshold < 1:
+        raise FeedbackError(_("The period and the warning threshold must be at least 1."))
+    if critical_threshold < warning_threshold:
+        raise FeedbackError(_("The critical threshold must be at least the warning threshold."))
+    policy = policy or AlertPolicy(agency=agency)
+    before = {"metric": policy.metric, "unit": policy.unit_id, "period_days": policy.period_days,
+              "warning": policy.warning_threshold, "critical": policy.critical_threshold,
+              "active": policy.active} if policy.pk else None
+    policy.name, policy.metric, policy.unit, policy.period_days = name.strip(), metric, unit, period_days
+    policy.warning_threshold, policy.critical_threshold, policy.active = warning_threshold, critical_threshold, active
+    policy.save()
+    audit.record("feedback.alert_policy_saved", actor=actor, agency=agency, target=policy, changes={
+        "before": before, "after": {"metric": metric, "unit": policy.unit_id, "period_days": period_days,
+                                    "warning": warning_threshold, "critical": critical_threshold,
+                                    "active": active}})
+    return policy

@@ -1,0 +1,84 @@
+"""Rate limits for anonymous residents, counted in Django's cache without ever keeping an IP address.
+
+A client is known only by the SHA-256 of its address and a salt derived from SECRET_KEY that changes
+every day (UTC), so the counters cannot be joined across days or turned back into addresses, and the
+address itself is never written anywhere.
+
+Counts are kept in one-minute buckets and a limit looks at the last `window + 1` minutes, so no run of
+`window` minutes can hold more than `limit` attempts. Each bucket is raised with the cache's atomic
+`incr` before the total is checked (and lowered again when the attempt is refused), so concurrent
+requests cannot slip past the limit together. With Redis (REDIS_URL) the limits hold across processes
+and machines; with the local-memory cache they hold per process.
+
+Behind a reverse proxy or load balancer, REMOTE_ADDR is the proxy's address: set
+COMMONBEAT_TRUSTED_PROXY_COUNT to the number of proxies in front of the site and the client's address
+is read from X-Forwarded-For instead (counted from the right, so a client cannot forge it).
+"""
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+BUCKET_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    limit: int
+    window_seconds: int
+
+    @property
+    def buckets(self) -> int:
+        return -(-self.window_seconds // BUCKET_SECONDS) + 1
+
+
+TRACKING_LOOKUPS = Limit("tracking-lookup", limit=10, window_seconds=15 * 60)
+
+
+def client_address(request: HttpRequest) -> str:
+    proxies = getattr(settings, "COMMONBEAT_TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def client_fingerprint(request: HttpRequest) -> str:
+    """The SHA-256 of the client's address with today's salt: stable for a day, never the address."""
+    day = timezone.now().date().isoformat()
+    salt = salted_hmac("commonbeat.feedback.ratelimit", day, algorithm="sha256").hexdigest()
+    return hashlib.sha256(f"{salt}:{client_address(request)}".encode()).hexdigest()
+
+
+def _bucket_keys(limit: Limit, fingerprint: str, now: float) -> list[str]:
+    current = int(now // BUCKET_SECONDS)
+    return [f"ratelimit:{limit.scope}:{fingerprint}:{minute}" for minute in range(current - limit.buckets + 1,
+                                                                                    current + 1)]
+
+
+def allow(request: HttpRequest, limit: Limit) -> bool:
+    """Count one attempt and say whether it is within the limit. A refused attempt is not counted."""
+    keys = _bucket_keys(limit, client_fingerprint(request), time.time())
+    *earlier, current = keys
+    cache.add(current, 0, timeout=limit.buckets * BUCKET_SECONDS + BUCKET_SECONDS)
+    try:
+        in_this_minute = cache.incr(current)
+    except ValueError:  # the bucket expired between add and incr
+        cache.set(current, 1, timeout=limit.buckets * BUCKET_SECONDS + BUCKET_SECONDS)
+        in_this_minute = 1
+    total = in_this_minute + sum(cache.get_many(earlier).values())
+    if total > limit.limit:
+        try:
+            cache.decr(current)
+        except ValueError:
+            pass
+        return False
+    return True
