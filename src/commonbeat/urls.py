@@ -11,6 +11,7 @@ handler500 = "commonbeat.core.views.server_error"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("commonbeat.open311.urls")),
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(

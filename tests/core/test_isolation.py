@@ -4,12 +4,17 @@ Every route of the project is fetched as Alpha's admin on Alpha's host, and noth
 A new route must be added to ROUTES_WITH_ARGUMENTS (with Beta's objects) or it fails the coverage test.
 """
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from commonbeat.accounts import services
 from commonbeat.accounts.models import Membership
 from commonbeat.accounts.roles import Role
 from commonbeat.core import audit
+from commonbeat.core.models import Officer
+from commonbeat.feedback import early_intervention
+from commonbeat.feedback import services as feedback
+from commonbeat.feedback.models import Alert, AlertPolicy, AllegationCategory, Classification, Metric, Report
 
 from ..factories import make_user, signed_in_client
 
@@ -21,24 +26,55 @@ def all_routes(resolver=None, prefix=""):
     for pattern in resolver.url_patterns:
         route = prefix + str(pattern.pattern).lstrip("^").rstrip("$")
         if isinstance(pattern, URLResolver):
-            if "admin" in route or "api/v1" in route or "{" in route:
-                continue  # Django admin and the API are tested on their own below
+            if "admin" in route or "api/v1" in route or "open311" in route or "{" in route:
+                continue  # Django admin and the API are tested on their own below; Open311 in tests/open311
             yield from all_routes(pattern, route)
         elif isinstance(pattern, URLPattern):
             yield route
 
 
 def route_args(beta_user, beta_token):
+    report = Report.objects.get(agency=beta_token.agency)
+    alert = Alert.objects.get(agency=beta_token.agency)
     return {
         "console/users/<int:user_id>/": f"/console/users/{beta_user.id}/",
         "console/api-tokens/<int:token_id>/revoke/": f"/console/api-tokens/{beta_token.id}/revoke/",
+        "console/reports/<int:report_id>/": f"/console/reports/{report.id}/",
+        "console/reports/<int:report_id>/<slug:action>/": f"/console/reports/{report.id}/close/",
+        "console/reports/<int:report_id>/allegations/<int:allegation_id>/finding/":
+            f"/console/reports/{report.id}/allegations/{report.allegations.get().id}/finding/",
+        "console/reports/<int:report_id>/attachments/<int:attachment_id>/":
+            f"/console/reports/{report.id}/attachments/{report.attachments.get().id}/",
+        "console/early-intervention/<int:alert_id>/": f"/console/early-intervention/{alert.id}/",
+        "console/early-intervention/<int:alert_id>/<slug:action>/": f"/console/early-intervention/{alert.id}/plan/",
+        "console/early-intervention/policies/<int:policy_id>/":
+            f"/console/early-intervention/policies/{AlertPolicy.objects.get(agency=beta_token.agency).id}/",
     }
 
 
 def beta_world(other_agency, other_admin):
     token, secret = services.issue_api_token(other_admin, other_agency, name="beta integration")
     audit.record("beta.secret_thing", actor=other_admin, agency=other_agency, target=other_agency)
+    beta_complaint(other_agency, other_admin)
     return token, secret
+
+
+def beta_complaint(other_agency, other_admin):
+    """A Beta complaint under investigation, with a file, and an early-intervention alert on its officer."""
+    upload = SimpleUploadedFile("beta-evidence.txt", b"Beta evidence", content_type="text/plain")
+    report = feedback.file_report(other_agency, feedback.Submission(
+        kind="complaint", narrative="Beta narrative: pushed outside the Beta station.", files=[upload],
+        name="Beta Complainant"), channel="web").report
+    officer = Officer.objects.get(agency=other_agency)
+    feedback.settings_for(other_agency)
+    category = AllegationCategory.objects.get(agency=other_agency, code="force")
+    report = feedback.triage(other_admin, report, Classification.FORMAL_COMPLAINT,
+                             [feedback.AllegationInput(category, officer, "Beta allegation")])
+    investigator = make_user(other_agency, Role.INVESTIGATOR, "beta_investigator")
+    feedback.start_investigation(investigator, feedback.assign(other_admin, report, investigator))
+    feedback.save_alert_policy(other_admin, other_agency, name="Beta policy", metric=Metric.COMPLAINTS, unit=None,
+                               period_days=180, warning_threshold=1, critical_threshold=2)
+    early_intervention.evaluate(other_agency)
 
 
 def test_every_route_is_covered(agency, other_agency, other_admin):

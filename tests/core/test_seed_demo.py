@@ -30,16 +30,7 @@ def test_every_neighbourhood_has_a_census_make_up_for_weighting(db):
 def test_the_same_seed_builds_the_same_city(db):
     call_command("seed_demo")
     first = list(Neighbourhood.objects.order_by("slug").values_list("slug", "population", "boundary"))
-    Officer.objects.all().delete()
-    Membership.objects.all().delete()
-    User.objects.all().delete()
-    Neighbourhood.objects.all().delete()
-    from commonbeat.core.models import AuditEvent, AuditSeal, Unit
-
-    AuditEvent.objects.all().delete()
-    AuditSeal.objects.all().delete()
-    Unit.objects.all().delete()
-    Agency.objects.all().delete()
+    call_command("flush", interactive=False, verbosity=0)
     call_command("seed_demo")
     second = list(Neighbourhood.objects.order_by("slug").values_list("slug", "population", "boundary"))
     assert first == second

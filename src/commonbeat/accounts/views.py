@@ -106,6 +106,10 @@ def console(request):
         (Action.VIEW_OFFICERS, _("Officers and units"), _("The roster of sworn officers by unit."),
          "core:officers"),
         (Action.VIEW_AUDIT_LOG, _("Audit log"), _("Every change, who made it and when."), "core:audit_events"),
+        (Action.READ_CASES, _("Complaints and commendations"),
+         _("The intake queue: triage, assign, investigate and review cases."), "feedback:staff_reports"),
+        (Action.MANAGE_EARLY_INTERVENTION, _("Early intervention"),
+         _("Review alerts on officers' complaint history, plan and record interventions."), "feedback:alerts"),
     ]
     available = [tool for tool in tools if can(request.user, request.agency, tool[0])]
     return render(request, "accounts/console.html", {

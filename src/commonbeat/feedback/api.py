@@ -8,16 +8,16 @@ role: the staff case page is the one place they are shown, and each showing is a
 """
 
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema, Status
 from ninja.pagination import paginate
@@ -29,7 +29,7 @@ from commonbeat.api.auth import TokenAuth
 from commonbeat.core.models import Officer
 from commonbeat.core.tenancy import scoped
 
-from . import services
+from . import ratelimit, services
 from .models import (
     Allegation,
     AllegationCategory,
@@ -44,10 +44,6 @@ from .models import (
 from .models import Status as CaseStatus
 
 router = Router(tags=["reports"])
-
-# Tracking-code lookups per client: the same allowance as the tracking page.
-TRACK_LOOKUPS_ALLOWED = 10
-TRACK_WINDOW_SECONDS = 15 * 60
 
 
 class Problem(Schema):
@@ -117,14 +113,14 @@ def _idempotency_conflict(request, key: str | None, submission: services.Submiss
 
 @router.post("/reports", response={200: ReportFiled, 201: ReportFiled, 409: Problem, 422: Invalid},
              summary="File a complaint or commendation")
-def file_report(request, payload: ReportIn,
+def file_report(request, payload: ReportIn, response: HttpResponse,
                 idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100)):
     """Anonymous filing needs only the kind and what happened. Send an `Idempotency-Key` header so a retry
     returns the first report (200) with the same tracking code instead of filing it twice (201)."""
     if (payload.latitude is None) != (payload.longitude is None):
         missing = "longitude" if payload.longitude is None else "latitude"
         return _invalid(missing, _("Give both latitude and longitude, or neither."))
-    if payload.occurred_on and payload.occurred_on > timezone.localdate():
+    if payload.occurred_on and payload.occurred_on > timezone.localdate(timezone=ZoneInfo(request.agency.timezone)):
         return _invalid("occurred_on", _("The date cannot be in the future."))
     language = payload.language or translation.get_language() or "en"
     submission = services.Submission(
@@ -142,6 +138,7 @@ def file_report(request, payload: ReportIn,
             return Status(409, {"detail": str(error)})
         return Status(422, {"detail": str(error), "errors": []})
     report = filed.report
+    response["Cache-Control"] = "no-store"  # it carries the tracking code
     return Status(201 if filed.created else 200, {
         "reference": report.reference, "tracking_code": filed.tracking_code, "status": report.status,
         "received_at": report.received_at, "acknowledgement_due_at": report.acknowledgement_due_at,
@@ -187,38 +184,20 @@ class Tracked(Schema):
     messages: list[MessageShown]
 
 
-def _client_fingerprint(request) -> str:
-    """A salted SHA-256 of the client's address: enough to count its lookups, useless for finding it again."""
-    address = request.META.get("REMOTE_ADDR", "")
-    return salted_hmac("commonbeat.feedback.track-lookups", address, algorithm="sha256").hexdigest()
-
-
-def _lookup_allowed(request) -> bool:
-    """Count this client's tracking-code lookups in a fixed window; False once it has used its allowance.
-
-    Written here because no shared feedback rate limiter exists yet; the counter lives in the cache only.
-    """
-    key = f"feedback:track-lookups:{_client_fingerprint(request)}"
-    cache.add(key, 0, timeout=TRACK_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, timeout=TRACK_WINDOW_SECONDS)
-        count = 1
-    return count <= TRACK_LOOKUPS_ALLOWED
-
-
 def _label(choice_class, value: str) -> str:
     return str(choice_class(value).label) if value in choice_class.values else value
 
 
 @router.post("/reports/track", response={200: Tracked, 404: Problem, 429: Problem},
              summary="Follow a report with its tracking code")
-def track_report(request, payload: TrackIn):
+def track_report(request, payload: TrackIn, response: HttpResponse):
     """The report's status, timeline, outcome, findings and messages. Staff are shown as "agency"; the
     complainant's identity is never returned. Lookups are limited per client."""
-    if not _lookup_allowed(request):
-        return Status(429, {"detail": _("Too many lookups. Try again in 15 minutes.")})
+    if not ratelimit.allow(request, ratelimit.TRACKING_LOOKUPS):  # one allowance shared with the tracking page
+        response["Retry-After"] = str(ratelimit.TRACKING_LOOKUPS.window_seconds)
+        return Status(429, {"detail": _("Too many lookups. Try again in %(minutes)s minutes.")
+                            % {"minutes": ratelimit.TRACKING_LOOKUPS.window_seconds // 60}})
+    response["Cache-Control"] = "no-store"
     report = services.find_by_tracking_code(request.agency, payload.tracking_code)
     if report is None:
         return Status(404, {"detail": _("No report matches that tracking code. Check it and try again.")})
@@ -230,12 +209,16 @@ def track_report(request, payload: TrackIn):
         findings = [{"allegation": a.category.label(language), "finding": a.finding.label(language),
                      "explanation": (a.finding.explanation_es if language == "es" and a.finding.explanation_es
                                      else a.finding.explanation)} for a in allegations]
+    timeline = []
+    for step in report.status_changes.all():
+        if not timeline or timeline[-1]["status"] != step.to_status:  # a reassignment is not news to the resident
+            timeline.append({"status": step.to_status, "label": _label(CaseStatus, step.to_status),
+                             "at": step.changed_at})
     return {
         "reference": report.reference, "kind": report.kind, "status": report.status,
         "status_label": _label(CaseStatus, report.status), "received_at": report.received_at,
         "acknowledgement_due_at": report.acknowledgement_due_at, "closed_at": report.closed_at,
-        "timeline": [{"status": step.to_status, "label": _label(CaseStatus, step.to_status), "at": step.changed_at}
-                     for step in report.status_changes.all()],
+        "timeline": timeline,
         "outcome": (report.outcome_summary or None) if closed else None,
         "findings": findings,
         "messages": [{"sender": "resident" if m.from_resident else "agency", "body": m.body, "sent_at": m.sent_at}
@@ -363,7 +346,7 @@ def _require_case_reader(request) -> None:
 
 
 def _report(request, reference: str) -> Report:
-    """The agency's report with this case number, for a user who may read cases (404 otherwise)."""
+    """The agency's report with this case number: 403 for a role that may not read cases, 404 if there is none."""
     _require_case_reader(request)
     return get_object_or_404(_cases(request.agency), reference=reference)
 
@@ -386,7 +369,8 @@ def list_reports(request, status: CaseStatus | None = None, kind: Kind | None = 
     return reports.order_by("-received_at", "-id")
 
 
-@router.get("/reports/{reference}", auth=TokenAuth(), response={200: Case, 404: Problem}, summary="Read a case")
+@router.get("/reports/{reference}", auth=TokenAuth(), response={200: Case, 403: Problem, 404: Problem},
+            summary="Read a case")
 def read_report(request, reference: str):
     """One case: what was reported, allegations and findings, timeline and messages. No complainant identity;
     the staff case page is the only place it is shown, and each showing is audited."""

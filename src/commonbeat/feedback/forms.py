@@ -83,12 +83,13 @@ class ReportForm(forms.Form):
     email = forms.EmailField(label=_("Your e-mail address"), required=False, max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}),
                              help_text=_("We will e-mail you when your report is received, acknowledged and "
-                                         "closed. The e-mails never include your tracking code or what you wrote."))
+                                         "closed, and, if you agree below, when the agency writes to you. The "
+                                         "e-mails never include your tracking code or what you wrote."))
     phone = forms.CharField(label=_("Your phone number"), required=False, max_length=40,
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     consent_to_contact = forms.BooleanField(
-        label=_("An investigator may contact me about this report by e-mail or phone."), required=False)
-    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
+        label=_("An investigator may contact me about this report"), required=False)
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, agency: Agency, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,6 +97,8 @@ class ReportForm(forms.Form):
         self.max_attachment_mb = services.settings_for(agency).max_attachment_mb
         if not self.is_bound:
             self.initial.setdefault("submission_token", new_token())
+        elif not valid_token(self.data.get("submission_token", "")):
+            self.renew_token()
         if kind == Kind.COMMENDATION:
             self.fields["narrative"].label = _("What the officer or officers did well")
             self.fields["narrative"].help_text = _("Tell us in your own words what happened and why it mattered "
@@ -144,10 +147,6 @@ class ReportForm(forms.Form):
         if problems:
             raise forms.ValidationError(problems)
         return uploads
-
-    def clean_submission_token(self) -> str:
-        token = self.cleaned_data["submission_token"]
-        return token if valid_token(token) else new_token()
 
     def clean(self):
         cleaned = super().clean()
@@ -203,13 +202,12 @@ class ResidentMessageForm(forms.Form):
                            help_text=_("The agency will read it with your report and answer on this page."),
                            error_messages={"required": _("Write a message before sending.")})
     code = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    message_token = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
+    message_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("message_token", new_token())
-
-    def clean_message_token(self) -> str:
-        token = self.cleaned_data["message_token"]
-        return token if valid_token(token) else new_token()
+        elif not valid_token(self.data.get("message_token", "")):
+            self.data = self.data.copy()
+            self.data["message_token"] = new_token()

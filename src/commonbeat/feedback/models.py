@@ -216,6 +216,9 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["changed_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.report} → {self.to_status}"
+
 
 class CaseEntry(models.Model):
     """The investigator's file: notes, evidence and interviews. Staff only."""
@@ -234,6 +237,9 @@ class CaseEntry(models.Model):
     class Meta:
         ordering = ["written_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.report} {self.kind}"
+
 
 class Message(models.Model):
     """A message between the resident (through the tracking code) and the agency."""
@@ -247,6 +253,9 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} message {self.sent_at:%Y-%m-%d}"
 
 
 class IdentityGrant(AgencyOwned):

@@ -15,6 +15,7 @@ COMMONBEAT_TRUSTED_PROXY_COUNT to the number of proxies in front of the site and
 is read from X-Forwarded-For instead (counted from the right, so a client cannot forge it).
 """
 
+import contextlib
 import hashlib
 import time
 from dataclasses import dataclass
@@ -76,9 +77,7 @@ def allow(request: HttpRequest, limit: Limit) -> bool:
         in_this_minute = 1
     total = in_this_minute + sum(cache.get_many(earlier).values())
     if total > limit.limit:
-        try:
+        with contextlib.suppress(ValueError):  # the bucket expired meanwhile: nothing to take back
             cache.decr(current)
-        except ValueError:
-            pass
         return False
     return True

@@ -515,6 +515,16 @@ def staff_message(actor, report: Report, body: str) -> Message:
 
 # ---------------------------------------------------------------- complainant identity
 
+def open_attachment(actor, attachment: Attachment):
+    """A file a resident sent, opened for someone who may read the case; every opening is audited
+    (photos and documents can identify the resident)."""
+    report = attachment.report
+    _require(actor, report.agency, Action.READ_CASES)
+    audit.record("feedback.attachment_opened", actor=actor, agency=report.agency, target=report,
+                 changes={"attachment": attachment.id})
+    return attachment.file.open("rb")
+
+
 def may_see_identity(actor, report: Report) -> bool:
     if can(actor, report.agency, Action.VIEW_COMPLAINANT_IDENTITY, obj=report):
         return True

@@ -38,7 +38,12 @@ def _textarea(rows: int = 3) -> forms.Textarea:
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates whatever the page's language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def end_of_day(day: date, agency: Agency) -> datetime:
@@ -56,8 +61,8 @@ class QueueFilterForm(forms.Form):
     classification = forms.ChoiceField(
         label=_("Classification"), required=False,
         choices=[("", _("Any classification")), (UNASSIGNED, _("Not yet classified"))] + Classification.choices)
-    neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), required=False, queryset=Neighbourhood.objects.none(),
-                                           empty_label=_("Any neighbourhood"))
+    neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), required=False,
+                                           queryset=Neighbourhood.objects.none(), empty_label=_("Any neighbourhood"))
     investigator = forms.ChoiceField(label=_("Investigator"), required=False)
     overdue = forms.BooleanField(label=_("Only overdue cases"), required=False)
 
@@ -92,10 +97,6 @@ class TriageForm(forms.Form):
     def allegations(self) -> list[services.AllegationInput]:
         return [services.AllegationInput(row["category"], row.get("officer"), row.get("description", ""))
                 for row in self.rows.cleaned_data if row.get("category")]
-
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.errors or self.rows.total_error_count())
 
 
 class AllegationRowForm(forms.Form):

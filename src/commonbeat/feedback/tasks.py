@@ -7,7 +7,6 @@ from django.utils import translation
 from django_tasks import task
 
 
-
 @task()
 def notify_resident(report_id: int, event: str) -> bool:
     """E-mail the resident about their report: received, acknowledged, a new message, or closed.

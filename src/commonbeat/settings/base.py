@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "commonbeat.core",
     "commonbeat.feedback",
     "commonbeat.api",
+    "commonbeat.open311",
     "commonbeat.core.apps.CommonBeatAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .. import ratelimit, services, tracking
 from ..forms import NOT_FOUND, ReportForm, ResidentMessageForm, TrackForm, accepted_file_types
@@ -41,19 +41,20 @@ def _language() -> str:
 
 # ---------------------------------------------------------------- filing
 
-@require_GET
+@require_safe
 def choose_kind(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/report_choose.html", {
         "acknowledgement_days": request.agency.acknowledgement_target_days,
     })
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_form(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in Kind.values:
         raise Http404
-    if request.method == "GET":
-        return _report_form_page(request, ReportForm(agency=request.agency, kind=kind))
+    if request.method != "POST":
+        # Not stored by any cache: the empty form carries a submission token meant for one resident only.
+        return _private(_report_form_page(request, ReportForm(agency=request.agency, kind=kind)))
     form = ReportForm(request.POST, request.FILES, agency=request.agency, kind=kind)
     if not form.is_valid():
         return _private(_report_form_page(request, form, files_dropped=bool(request.FILES)))
@@ -88,9 +89,9 @@ def _report_form_page(request: HttpRequest, form: ReportForm, *, files_dropped: 
 
 # ---------------------------------------------------------------- following a report
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "feedback/track.html", {"form": TrackForm()})
     if not ratelimit.allow(request, ratelimit.TRACKING_LOOKUPS):
         return _too_many_lookups(request)
@@ -185,7 +186,10 @@ def _too_many_lookups(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("report/", choose_kind, name="report"),
-    path("report/<slug:kind>/", report_form, name="report_form"),
+    # One view; the kind comes from the address. Two plain routes rather than a converter, so the name
+    # reverses with kind="complaint" or kind="commendation" and nothing else can be asked for.
+    path("report/complaint/", report_form, {"kind": Kind.COMPLAINT.value}, name="report_form"),
+    path("report/commendation/", report_form, {"kind": Kind.COMMENDATION.value}, name="report_form"),
     path("track/", track, name="track"),
     path("track/message/", track_message, name="track_message"),
 ]
