@@ -44,7 +44,7 @@ TRACKING_LOOKUPS = Limit("tracking-lookup", limit=10, window_seconds=15 * 60)
 
 
 def client_address(request: HttpRequest) -> str:
-    proxies = getattr(settings, "COMMONBEAT_TRUSTED_PROXY_COUNT", 0)
+    proxies = settings.COMMONBEAT_TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= proxies:

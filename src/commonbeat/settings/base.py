@@ -205,3 +205,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# How many proxies (load balancers) stand in front of the site and append to X-Forwarded-For. 0: use the
+# connection's address. Only used, hashed, for rate limits; never stored.
+COMMONBEAT_TRUSTED_PROXY_COUNT = int(os.environ.get("COMMONBEAT_TRUSTED_PROXY_COUNT", "0"))

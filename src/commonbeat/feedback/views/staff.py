@@ -341,8 +341,8 @@ def attachment(request, report_id, attachment_id):
     """Files residents sent are only ever served through here, to people who may read the case."""
     report = _report(request, report_id)
     stored = get_object_or_404(report.attachments, pk=attachment_id)
-    response = FileResponse(services.open_attachment(request.user, stored), as_attachment=True, filename=stored.original_name,
-                            content_type=stored.content_type)
+    response = FileResponse(services.open_attachment(request.user, stored), as_attachment=True,
+                            filename=stored.original_name, content_type=stored.content_type)
     patch_cache_control(response, private=True, no_store=True)
     return response
 
