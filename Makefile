@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install messages test test-unit test-browser lint check assets bench clean
+.PHONY: demo install messages test test-unit test-browser lint check assets clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ test-browser: install
 	$(BIN)/pytest -m browser -q
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests
 	$(MANAGE) makemigrations --check --dry-run --verbosity 1
 
 check: install
@@ -47,9 +47,6 @@ check: install
 # Refresh the vendored USWDS, Leaflet and axe-core files from the versions pinned in package.json (needs npm).
 assets:
 	./scripts/vendor_assets.sh
-
-bench: install
-	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -105,10 +105,8 @@ def reports(request):
     if form.is_bound and form.is_valid():
         queue = _filtered(queue, form.cleaned_data, now)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "feedback/staff/reports.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form, "page": page,
         "rows": [(report, overdue_label(report, now)) for report in page.object_list],
     })
 
@@ -384,7 +382,7 @@ def alerts(request):
     alerts_on_page = list(page.object_list)
     commendations = _commendations_by_alert(request.agency, alerts_on_page)
     return render(request, "feedback/staff/alerts.html", {
-        "page": page, "query": "",
+        "page": page,
         "rows": [AlertRow(alert, commendations.get(alert.id, [])) for alert in alerts_on_page],
     })
 
