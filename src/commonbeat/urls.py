@@ -18,5 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("commonbeat.core.urls")),
     path("", include("commonbeat.accounts.urls")),
     path("", include("commonbeat.feedback.urls")),
+    path("", include("commonbeat.surveys.urls")),
+    path("", include("commonbeat.insights.urls")),
     prefix_default_language=False,
 )

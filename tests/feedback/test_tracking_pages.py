@@ -7,8 +7,9 @@ import pytest
 from django.core.cache import cache
 
 from commonbeat.accounts.roles import Role
+from commonbeat.core import ratelimit
 from commonbeat.core.models import Officer
-from commonbeat.feedback import ratelimit, services
+from commonbeat.feedback import services
 from commonbeat.feedback.models import Classification, Message
 
 from . import factories

@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     VIEW_COMPLAINANT_IDENTITY = "view_complainant_identity", _("See who filed a report")
     GRANT_IDENTITY_ACCESS = "grant_identity_access", _("Let a reviewer see who filed a report")
     MANAGE_EARLY_INTERVENTION = "manage_early_intervention", _("Review early-intervention alerts")
+    MANAGE_SURVEYS = "manage_surveys", _("Build and distribute surveys, read responses")
 
 
 ALL_STAFF = frozenset(Role)
@@ -55,6 +56,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_COMPLAINANT_IDENTITY: frozenset({Role.INVESTIGATOR}),
     Action.GRANT_IDENTITY_ACCESS: frozenset(),
     Action.MANAGE_EARLY_INTERVENTION: frozenset({Role.INVESTIGATOR}),
+    Action.MANAGE_SURVEYS: frozenset({Role.ENGAGEMENT_STAFF}),
 }
 
 

@@ -26,10 +26,11 @@ from pydantic import field_validator
 from commonbeat.accounts.models import User
 from commonbeat.accounts.roles import Action, can
 from commonbeat.api.auth import TokenAuth
+from commonbeat.core import ratelimit
 from commonbeat.core.models import Officer
 from commonbeat.core.tenancy import scoped
 
-from . import ratelimit, services
+from . import services
 from .models import (
     Allegation,
     AllegationCategory,
@@ -193,10 +194,10 @@ def _label(choice_class, value: str) -> str:
 def track_report(request, payload: TrackIn, response: HttpResponse):
     """The report's status, timeline, outcome, findings and messages. Staff are shown as "agency"; the
     complainant's identity is never returned. Lookups are limited per client."""
-    if not ratelimit.allow(request, ratelimit.TRACKING_LOOKUPS):  # one allowance shared with the tracking page
-        response["Retry-After"] = str(ratelimit.TRACKING_LOOKUPS.window_seconds)
+    if not ratelimit.allow(request, services.TRACKING_LOOKUPS):  # one allowance shared with the tracking page
+        response["Retry-After"] = str(services.TRACKING_LOOKUPS.window_seconds)
         return Status(429, {"detail": _("Too many lookups. Try again in %(minutes)s minutes.")
-                            % {"minutes": ratelimit.TRACKING_LOOKUPS.window_seconds // 60}})
+                            % {"minutes": services.TRACKING_LOOKUPS.window_seconds // 60}})
     response["Cache-Control"] = "no-store"
     report = services.find_by_tracking_code(request.agency, payload.tracking_code)
     if report is None:

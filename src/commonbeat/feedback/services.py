@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from commonbeat.accounts.roles import Action, Role, can, roles_of
 from commonbeat.core import audit, geo
 from commonbeat.core.models import Agency, Officer, Unit
+from commonbeat.core.ratelimit import Limit
 from commonbeat.core.tenancy import scoped
 
 from . import tasks, tracking
@@ -219,6 +220,10 @@ def _create_report(agency, submission, content_types, channel, idempotency_key, 
     if report.complainant_email:
         transaction.on_commit(lambda: tasks.notify_resident.enqueue(report.id, "received"))
     return Filed(report, code, created=True)
+
+
+# Tracking-code lookups per client (web and API share one allowance).
+TRACKING_LOOKUPS = Limit("tracking-lookup", limit=10, window_seconds=15 * 60)
 
 
 def find_by_tracking_code(agency: Agency, code: str) -> Report | None:

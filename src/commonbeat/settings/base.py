@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "commonbeat.accounts",
     "commonbeat.core",
     "commonbeat.feedback",
+    "commonbeat.surveys",
+    "commonbeat.insights",
     "commonbeat.api",
     "commonbeat.open311",
     "commonbeat.core.apps.CommonBeatAdminConfig",

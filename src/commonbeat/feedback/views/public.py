@@ -14,7 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import ratelimit, services, tracking
+from commonbeat.core import ratelimit
+
+from .. import services, tracking
 from ..forms import NOT_FOUND, ReportForm, ResidentMessageForm, TrackForm, accepted_file_types
 from ..models import Channel, Kind, Report, Status
 
@@ -93,7 +95,7 @@ def _report_form_page(request: HttpRequest, form: ReportForm, *, files_dropped: 
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "feedback/track.html", {"form": TrackForm()})
-    if not ratelimit.allow(request, ratelimit.TRACKING_LOOKUPS):
+    if not ratelimit.allow(request, services.TRACKING_LOOKUPS):
         return _too_many_lookups(request)
     form = TrackForm(request.POST)
     report = services.find_by_tracking_code(request.agency, form.cleaned_data["code"]) if form.is_valid() else None
@@ -106,7 +108,7 @@ def track(request: HttpRequest) -> HttpResponse:
 @require_POST
 def track_message(request: HttpRequest) -> HttpResponse:
     """A resident writes to the agency from the status page. Sending is a lookup too, so it is rate-limited."""
-    if not ratelimit.allow(request, ratelimit.TRACKING_LOOKUPS):
+    if not ratelimit.allow(request, services.TRACKING_LOOKUPS):
         return _too_many_lookups(request)
     code = request.POST.get("code", "")
     report = services.find_by_tracking_code(request.agency, code)
@@ -177,10 +179,10 @@ def _status_page(request: HttpRequest, report: Report, message_form: ResidentMes
 def _too_many_lookups(request: HttpRequest) -> HttpResponse:
     other_language = "en" if _language() == "es" else "es"
     response = render(request, "feedback/too_many_lookups.html", {
-        "minutes": ratelimit.TRACKING_LOOKUPS.window_seconds // 60,
+        "minutes": services.TRACKING_LOOKUPS.window_seconds // 60,
         "other_language": other_language,
     }, status=429)
-    response["Retry-After"] = str(ratelimit.TRACKING_LOOKUPS.window_seconds)
+    response["Retry-After"] = str(services.TRACKING_LOOKUPS.window_seconds)
     return _private(response)
 
 

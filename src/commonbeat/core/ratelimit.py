@@ -40,7 +40,6 @@ class Limit:
         return -(-self.window_seconds // BUCKET_SECONDS) + 1
 
 
-TRACKING_LOOKUPS = Limit("tracking-lookup", limit=10, window_seconds=15 * 60)
 
 
 def client_address(request: HttpRequest) -> str:
@@ -55,7 +54,7 @@ def client_address(request: HttpRequest) -> str:
 def client_fingerprint(request: HttpRequest) -> str:
     """The SHA-256 of the client's address with today's salt: stable for a day, never the address."""
     day = timezone.now().date().isoformat()
-    salt = salted_hmac("commonbeat.feedback.ratelimit", day, algorithm="sha256").hexdigest()
+    salt = salted_hmac("commonbeat.ratelimit", day, algorithm="sha256").hexdigest()
     return hashlib.sha256(f"{salt}:{client_address(request)}".encode()).hexdigest()
 
 

@@ -1,0 +1,3 @@
+"""Trust dashboard pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Survey pages (public)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Survey pages (staff)."""
+
+urlpatterns: list = []
