@@ -1,8 +1,17 @@
 import pytest
+from django.utils import translation
 
 from commonbeat.accounts.roles import Role
 
 from .factories import make_agency, make_user, signed_in_client
+
+
+@pytest.fixture(autouse=True)
+def english_unless_a_test_says_otherwise():
+    """A request to a /es/ page leaves Spanish active in the thread; each test starts in English."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

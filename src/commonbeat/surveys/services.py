@@ -231,3 +231,221 @@ def submit_response(agency: Agency, survey: Survey, answers: dict, *, language: 
         invitation.used_at = response.submitted_at
         invitation.save(update_fields=["used_at"])
     return response
+
+
+# ---------------------------------------------------------------- building a survey
+
+STANDARD_SPECS = {spec["code"]: spec for spec in instrument.STANDARD}
+MODULE_CODES = frozenset(spec["code"] for spec in instrument.PROCEDURAL_JUSTICE)
+CHOICE_KINDS = (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE, QuestionKind.AGREEMENT_5)
+CHOICE_VALUE = re.compile(r"[A-Za-z0-9_+.\-]{1,40}")
+CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def is_protected(question: Question) -> bool:
+    """A standard item of a survey that counts toward the trust index: its wording may change, its meaning
+    (code, kind, choice values, whether it must be answered) may not, and it cannot be removed."""
+    return question.survey.counts_toward_trust_index and question.code in STANDARD_SPECS
+
+
+def _draft(actor, survey: Survey) -> Survey:
+    """The survey, locked for this transaction, if it is still a draft the actor may change."""
+    _require(actor, survey.agency)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status != SurveyStatus.DRAFT:
+        raise SurveyError(_("Questions can only be changed while the survey is a draft. Residents may already "
+                            "have answered this one, so changing it would make their answers mean something else."))
+    return survey
+
+
+def _texts(texts: dict | None) -> dict:
+    """{language: text} without blank entries."""
+    return {language: str(value).strip() for language, value in (texts or {}).items() if str(value or "").strip()}
+
+
+def _clean_choices(kind: str, choices: list | None) -> list[dict]:
+    """[{"value", "label": {language: text}}] checked: values short and unique, every choice labelled in
+    English. Agreement questions without choices get the standard five points."""
+    if kind not in CHOICE_KINDS:
+        return []
+    if kind == QuestionKind.AGREEMENT_5 and not choices:
+        return [{"value": value, "label": {"en": en, "es": es}} for value, en, es in instrument.AGREEMENT]
+    cleaned, seen = [], set()
+    for choice in choices or []:
+        value, label = str(choice.get("value", "")).strip(), _texts(choice.get("label"))
+        if not CHOICE_VALUE.fullmatch(value):
+            raise SurveyError(_("“%(value)s” cannot be a choice value: use up to 40 letters, digits or the "
+                                "signs _ + . - (no spaces).") % {"value": value})
+        if value in seen:
+            raise SurveyError(_("The choice value “%(value)s” is used twice.") % {"value": value})
+        if not label.get("en"):
+            raise SurveyError(_("Give the choice “%(value)s” a label in English.") % {"value": value})
+        seen.add(value)
+        cleaned.append({"value": value, "label": label})
+    if len(cleaned) < 2:
+        raise SurveyError(_("A choice question needs at least two choices."))
+    if kind == QuestionKind.AGREEMENT_5 and [c["value"] for c in cleaned] != ["1", "2", "3", "4", "5"]:
+        raise SurveyError(_("A 5-point agreement question has the values 1 to 5, in order."))
+    return cleaned
+
+
+def _check_standard_meaning(survey: Survey, code: str, kind: str, choices: list[dict], required: bool) -> None:
+    """The standard codes feed the trust index, so on an index survey they keep the standard meaning."""
+    spec = STANDARD_SPECS.get(code)
+    if spec is None or not survey.counts_toward_trust_index:
+        return
+    if kind != spec["kind"]:
+        raise SurveyError(_("“%(code)s” is a standard trust and safety question; its kind cannot change while "
+                            "the survey counts toward the trust index.") % {"code": code})
+    if [c["value"] for c in choices] != [c["value"] for c in spec["choices"]]:
+        raise SurveyError(_("“%(code)s” is a standard trust and safety question; its choice values are read by "
+                            "the trust index and cannot change. You can reword the labels.") % {"code": code})
+    if required != spec["required"]:
+        raise SurveyError(_("“%(code)s” is a standard trust and safety question; whether it must be answered "
+                            "cannot change while the survey counts toward the trust index.") % {"code": code})
+
+
+def _question_fields(survey: Survey, *, code: str, kind: str, text: dict, help_text: dict | None,
+                     choices: list | None, required: bool) -> dict:
+    code = (code or "").strip()
+    if not CODE.fullmatch(code):
+        raise SurveyError(_("The code starts with a small letter and uses only small letters, digits and _ "
+                            "(at most 40), for example “bike_patrols”."))
+    if kind not in QuestionKind.values:
+        raise SurveyError(_("Choose what kind of question this is."))
+    text = _texts(text)
+    if not text.get("en"):
+        raise SurveyError(_("Write the question in English."))
+    cleaned = _clean_choices(kind, choices)
+    _check_standard_meaning(survey, code, kind, cleaned, bool(required))
+    return {"code": code, "kind": kind, "text": text, "help_text": _texts(help_text), "choices": cleaned,
+            "required": bool(required)}
+
+
+def _check_code_free(survey: Survey, code: str, question: Question | None = None) -> None:
+    taken = survey.questions.filter(code=code)
+    if question is not None:
+        taken = taken.exclude(pk=question.pk)
+    if taken.exists():
+        raise SurveyError(_("Another question in this survey already has the code “%(code)s”.") % {"code": code})
+    if code in MODULE_CODES and (question is None or question.code != code):
+        raise SurveyError(_("The code “%(code)s” belongs to the procedural-justice module; add the module "
+                            "instead, or choose another code.") % {"code": code})
+
+
+def _renumber(survey: Survey) -> list[Question]:
+    questions = list(survey.questions.order_by("position", "id"))
+    for position, question in enumerate(questions):
+        question.position = position
+    Question.objects.bulk_update(questions, ["position"])
+    return questions
+
+
+@transaction.atomic
+def add_question(actor, survey: Survey, *, code: str, kind: str, text: dict, help_text: dict | None = None,
+                 choices: list | None = None, required: bool = False) -> Question:
+    """Add a question at the end of a draft survey. Texts are {language: text}; English is required.
+    A standard code keeps its standard meaning on a survey that counts toward the trust index."""
+    survey = _draft(actor, survey)
+    fields = _question_fields(survey, code=code, kind=kind, text=text, help_text=help_text, choices=choices,
+                              required=required)
+    _check_code_free(survey, fields["code"])
+    position = len(_renumber(survey))
+    question = Question.objects.create(survey=survey, position=position, module="", **fields)
+    audit.record("surveys.question_added", actor=actor, agency=survey.agency, target=question,
+                 changes={"survey": survey.pk, **fields})
+    return question
+
+
+@transaction.atomic
+def update_question(actor, question: Question, *, code: str, kind: str, text: dict, help_text: dict | None = None,
+                    choices: list | None = None, required: bool = False) -> Question:
+    """Change a question of a draft survey. The standard items of a survey that counts toward the trust index
+    can be reworded, but keep their code, kind, choice values and whether they must be answered."""
+    survey = _draft(actor, question.survey)
+    question = Question.objects.select_for_update().get(pk=question.pk, survey=survey)
+    if is_protected(question) and (code or "").strip() != question.code:
+        raise SurveyError(_("“%(code)s” is a standard trust and safety question; its code is read by the trust "
+                            "index and cannot change.") % {"code": question.code})
+    fields = _question_fields(survey, code=code, kind=kind, text=text, help_text=help_text, choices=choices,
+                              required=required)
+    _check_code_free(survey, fields["code"], question)
+    changes = {name: value for name, value in fields.items() if getattr(question, name) != value}
+    for name, value in fields.items():
+        setattr(question, name, value)
+    question.save()
+    audit.record("surveys.question_changed", actor=actor, agency=survey.agency, target=question,
+                 changes={"survey": survey.pk, **changes})
+    return question
+
+
+@transaction.atomic
+def remove_question(actor, question: Question) -> None:
+    """Remove a question from a draft survey; the standard items of an index survey cannot be removed."""
+    survey = _draft(actor, question.survey)
+    question = Question.objects.get(pk=question.pk, survey=survey)
+    if is_protected(question):
+        raise SurveyError(_("“%(code)s” is a standard trust and safety question and cannot be removed while the "
+                            "survey counts toward the trust index. You can reword it.") % {"code": question.code})
+    audit.record("surveys.question_removed", actor=actor, agency=survey.agency, target=question,
+                 changes={"survey": survey.pk, "code": question.code})
+    question.delete()
+    _renumber(survey)
+
+
+@transaction.atomic
+def move_question(actor, question: Question, direction: str) -> Question:
+    """Move a question of a draft survey one place "up" (earlier) or "down" (later)."""
+    survey = _draft(actor, question.survey)
+    if direction not in ("up", "down"):
+        raise SurveyError(_("Move a question up or down."))
+    questions = _renumber(survey)
+    index = next((i for i, q in enumerate(questions) if q.pk == question.pk), None)
+    if index is None:
+        raise Question.DoesNotExist
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(questions):
+        raise SurveyError(_("The question is already first.") if direction == "up"
+                          else _("The question is already last."))
+    moved, neighbour = questions[index], questions[other]
+    moved.position, neighbour.position = neighbour.position, moved.position
+    Question.objects.bulk_update([moved, neighbour], ["position"])
+    audit.record("surveys.question_moved", actor=actor, agency=survey.agency, target=moved,
+                 changes={"survey": survey.pk, "code": moved.code, "position": moved.position})
+    return moved
+
+
+@transaction.atomic
+def add_procedural_justice(actor, survey: Survey) -> list[Question]:
+    """Add the procedural-justice module's questions (those the draft does not have yet) at the end."""
+    survey = _draft(actor, survey)
+    present = set(survey.questions.values_list("code", flat=True))
+    missing = [spec for spec in instrument.PROCEDURAL_JUSTICE if spec["code"] not in present]
+    if not missing:
+        raise SurveyError(_("This survey already has the procedural-justice questions."))
+    start = len(_renumber(survey))
+    added = [Question.objects.create(survey=survey, position=start + offset, **spec)
+             for offset, spec in enumerate(missing)]
+    audit.record("surveys.procedural_justice_added", actor=actor, agency=survey.agency, target=survey,
+                 changes={"codes": [q.code for q in added]})
+    return added
+
+
+@transaction.atomic
+def set_schedule(actor, survey: Survey, *, opens_at, closes_at) -> Survey:
+    """When a draft or open survey takes answers. A closed survey's dates are part of its record and stay;
+    to stop an open survey now, close it rather than moving its closing date into the past."""
+    _require(actor, survey.agency)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status == SurveyStatus.CLOSED:
+        raise SurveyError(_("The survey is closed; its dates can no longer change."))
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise SurveyError(_("The survey must close after it opens."))
+    if survey.status == SurveyStatus.OPEN and closes_at and closes_at <= timezone.now():
+        raise SurveyError(_("That closing time has passed. To stop taking answers now, close the survey."))
+    before = {"opens_at": survey.opens_at, "closes_at": survey.closes_at}
+    survey.opens_at, survey.closes_at = opens_at, closes_at
+    survey.save(update_fields=["opens_at", "closes_at"])
+    audit.record("surveys.schedule_set", actor=actor, agency=survey.agency, target=survey,
+                 changes={"before": before, "opens_at": opens_at, "closes_at": closes_at})
+    return survey
