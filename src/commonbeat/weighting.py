@@ -4,7 +4,7 @@ Plain Python and numpy, no Django, so it can be called from services, tasks, man
 and benchmarks alike. The numbers match R's ``survey`` package (Lumley), version 4.x:
 
 * :func:`rake` is ``survey::rake()`` (iterative proportional fitting) run to convergence, optionally
-  alternated with ``survey::trimWeights(..., strict=TRUE)`` until both the margins and the bounds hold;
+  alternated with ``survey::trimWeights(..., strict=TRUE)`` until the weights settle;
 * :func:`weighted_mean` is ``svymean(~y, design, na.rm=TRUE)`` on the raked design
   ``svydesign(ids=~1, weights=~w)``, with the Taylor-linearisation variance that ``svyrecvar()``
   computes for a raked design, and ``confint()`` with the normal quantile.
@@ -25,8 +25,10 @@ Decisions (each is tested in ``tests/weighting``):
 * Trimming bounds are relative to the mean weight. Weights outside are set to the bound and the trimmed
   excess is shared out equally (additively) among the weights that were inside, repeated until none is
   outside, exactly as ``trimWeights(strict=TRUE)`` does; then the weights are raked again from there and
-  trimmed again, until the margins hold within ``tolerance``. If the bounds make the margins unreachable,
-  the last trimmed weights are returned (the bounds always hold) with a :class:`WeightingWarning`.
+  trimmed again, until they settle. The bounds always hold and the total is kept; the margins hold too
+  when the bounds allow it, otherwise they are missed by what :func:`margin_errors` reports (a group
+  under-represented more than ``upper`` times cannot reach its share). If the rounds run out before the
+  weights settle, the last trimmed weights are returned with a :class:`WeightingWarning`.
 * Respondents without a value are kept in the design and excluded from the mean as a domain, as
   ``svymean(..., na.rm=TRUE)`` does on a calibrated design: they still count in the variance's
   ``n / (n - 1)`` and in the calibration residuals (with a value of zero).
@@ -38,6 +40,8 @@ import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 
@@ -74,7 +78,7 @@ class WeightingError(ValueError):
 
 
 class WeightingWarning(UserWarning):
-    """Raking did not meet the margins within the tolerance (the weights are still returned)."""
+    """Raking did not converge, or rake-and-trim rounds did not settle (the weights are still returned)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ class RakingFrame:
     collapsed: Mapping[str, tuple[str, ...]]
     cell_index: np.ndarray  # respondent -> cell of the cross-classification that occurs in the sample
     cell_codes: tuple[np.ndarray, ...]  # cell -> category index, per variable
+    cell_counts: np.ndarray  # respondents per cell
     margins: Margins = field(repr=False)
 
     @property
@@ -125,20 +130,19 @@ def _column(respondents, variable: str) -> Sequence:
         except KeyError:
             raise WeightingError(f"the respondents have no column {variable!r}") from None
     try:
-        return [r[variable] for r in respondents]
+        return list(map(itemgetter(variable), respondents))
     except KeyError:
         index = next(i for i, r in enumerate(respondents) if variable not in r)
         raise WeightingError(f"respondent {index} has no {variable!r} (every margin variable is required)") from None
 
 
 def _encode_column(column, lookup: dict[str, int], variable: str, n: int) -> np.ndarray:
-    if isinstance(column, np.ndarray) and column.dtype.kind == "U":
-        uniques, inverse = np.unique(column, return_inverse=True)
-        mapped = np.array([lookup.get(str(u), -1) for u in uniques], dtype=np.intp)
-        codes = mapped[inverse.reshape(-1)] if uniques.size else np.empty(0, dtype=np.intp)
+    if isinstance(column, np.ndarray) and column.dtype.kind == "U" and len(lookup) <= 64:
+        codes = np.full(n, -1, dtype=np.intp)
+        for category, code in lookup.items():
+            codes[column == category] = code
     else:
-        get = lookup.get
-        codes = np.fromiter((get(value, -1) for value in column), dtype=np.intp, count=n)
+        codes = np.fromiter(map(lookup.get, column, repeat(-1, n)), dtype=np.intp, count=n)
     if (codes < 0).any():
         bad = np.flatnonzero(codes < 0)
         values = list(column[i] for i in bad[:5])
@@ -229,7 +233,8 @@ def prepare(respondents, margins: Mapping[str, Mapping[str, float]]) -> RakingFr
     targets = [t * (totals[0] / t.sum()) for t in targets]
 
     cell_index, cell_codes = _cells(codes, [len(c) for c in categories])
-    for array in (*codes, *targets, *counts, cell_index, *cell_codes):
+    cell_counts = np.bincount(cell_index, minlength=cell_codes[0].shape[0]).astype(np.float64)
+    for array in (*codes, *targets, *counts, cell_index, *cell_codes, cell_counts):
         array.setflags(write=False)
     return RakingFrame(
         variables=variables,
@@ -240,6 +245,7 @@ def prepare(respondents, margins: Mapping[str, Mapping[str, float]]) -> RakingFr
         collapsed=collapsed,
         cell_index=cell_index,
         cell_codes=tuple(cell_codes),
+        cell_counts=cell_counts,
         margins=margins,
     )
 
@@ -322,26 +328,39 @@ def _ipf(frame: RakingFrame, cell_weights: np.ndarray, max_iterations: int, tole
     return factors, error, max_iterations
 
 
-def trim_weights(weights, lower: float, upper: float, *, max_passes: int = 10_000) -> np.ndarray:
+def trim_weights(weights, lower: float, upper: float) -> np.ndarray:
     """Bound weights to [lower, upper] (absolute) keeping their total, as ``survey::trimWeights(strict=TRUE)``.
 
     Weights outside are set to the bound; the amount trimmed (net of any raised to the lower bound) is
     added in equal shares to the weights that were inside; repeated until no weight is outside.
     """
     w = np.array(weights, dtype=np.float64).reshape(-1)
-    if not lower <= w.mean() <= upper:
-        raise WeightingError(f"bounds [{lower:g}, {upper:g}] exclude the mean weight {w.mean():g}")
-    scale = float(np.abs(w).sum())
-    for _ in range(max_passes):
+    if w.size == 0 or not lower <= w.mean() <= upper:
+        raise WeightingError(f"bounds [{lower:g}, {upper:g}] exclude the mean weight")
+    return _trim(w, None, lower, upper)
+
+
+def _trim(w: np.ndarray, multiplicity: np.ndarray | None, lower: float, upper: float) -> np.ndarray:
+    """trimWeights(strict=TRUE) on weights that stand for ``multiplicity`` respondents each (None: one)."""
+    scale = float(np.abs(w if multiplicity is None else w * multiplicity).sum())
+    for _ in range(10_000):
         outside = (w < lower) | (w > upper)
         if not outside.any():
             return w
         clipped = np.clip(w, lower, upper)
-        excess = float((w - clipped).sum())
+        cut = w - clipped
         inside = ~outside
-        clipped[inside] += excess / np.count_nonzero(inside)
+        if not inside.any():  # R would divide by zero; all are at a bound now, so all share
+            inside[:] = True
+        if multiplicity is None:
+            excess = float(cut.sum())
+            sharers = np.count_nonzero(inside)
+        else:
+            excess = float((cut * multiplicity).sum())
+            sharers = float(multiplicity[inside].sum())
+        clipped[inside] += excess / sharers
         w = clipped
-        if abs(excess) <= 1e-14 * scale:  # only rounding left: R would stop within a pass or two
+        if abs(excess) <= 1e-14 * scale:  # only rounding is left: R stops within a pass or two
             break
     return np.clip(w, lower, upper)
 
@@ -360,8 +379,15 @@ def rake(
     ``respondents``: a sequence of mappings, a mapping of columns, or a :class:`RakingFrame` (then
     ``margins`` may be None). ``base_weights``: starting weights (default 1 each). The result sums to the
     population total of the (first) margin. ``tolerance``: the largest relative miss |Σw − target| / target
-    allowed on any margin category. ``max_iterations``: raking sweeps, and also rake-then-trim rounds.
-    ``trim``: (lower, upper) bounds relative to the mean weight, or None for no trimming.
+    allowed on any margin category, and with trimming also the largest relative change of any weight
+    between two rake-then-trim rounds that counts as settled. ``max_iterations``: raking sweeps, and also
+    rake-then-trim rounds. ``trim``: (lower, upper) bounds relative to the mean weight, or None.
+
+    With ``trim``, each round rakes from the current weights and then trims them with
+    :func:`trim_weights` (R's ``trimWeights(strict=TRUE)``); it stops when a raked result is already
+    within the bounds (margins met) or when the trimmed weights stop changing (bounds met, margins as
+    close as the bounds allow: see :func:`margin_errors`). The result always satisfies the bounds and
+    keeps the total. A :class:`WeightingWarning` says when the rounds ran out first.
     """
     frame = _frame(respondents, margins)
     if max_iterations < 1:
@@ -372,34 +398,68 @@ def rake(
         lower, upper = (float(b) for b in trim)
         if not (0 <= lower <= 1 <= upper):
             raise WeightingError(f"trim bounds {trim!r} must satisfy 0 <= lower <= 1 <= upper (relative to the mean)")
-    w = np.ones(frame.n) if base_weights is None else _positive_weights(base_weights, frame.n, "base_weights")
     cells = frame.cell_index
-    n_cells = frame.cell_codes[0].shape[0]
+    n_cells = frame.cell_counts.shape[0]
 
-    rounds = max_iterations if trim is not None else 1
-    error = math.inf
-    for _ in range(rounds):
-        factors, error, _sweeps = _ipf(frame, np.bincount(cells, weights=w, minlength=n_cells), max_iterations, tolerance)
-        w = w * factors[cells]
-        if trim is None:
-            break
-        mean = frame.total / frame.n
-        lo, hi = lower * mean, upper * mean
+    # Raking multiplies every weight in a cell (respondents who share all categories) by the same factor,
+    # and trimming treats equal weights alike, so when the starting weights are equal within cells the
+    # whole computation runs on one weight per cell ("units" with a multiplicity), expanded at the end.
+    if base_weights is None:
+        unit_w, multiplicity, unit_cell = np.ones(n_cells), frame.cell_counts, np.arange(n_cells)
+    else:
+        base = _positive_weights(base_weights, frame.n, "base_weights")
+        per_cell = np.bincount(cells, weights=base, minlength=n_cells) / frame.cell_counts
+        if np.array_equal(per_cell[cells], base):
+            unit_w, multiplicity, unit_cell = per_cell, frame.cell_counts, np.arange(n_cells)
+        else:
+            unit_w, multiplicity, unit_cell = base, None, cells
+
+    def expand(w: np.ndarray) -> np.ndarray:
+        return w[cells] if multiplicity is not None else w
+
+    def cell_totals(w: np.ndarray) -> np.ndarray:
+        if multiplicity is not None:
+            return w * multiplicity
+        return np.bincount(cells, weights=w, minlength=n_cells)
+
+    w = unit_w
+    if trim is None:
+        factors, error, _ = _ipf(frame, cell_totals(w), max_iterations, tolerance)
+        if error >= tolerance:
+            warnings.warn(
+                WeightingWarning(
+                    f"raking did not meet the margins after {max_iterations} iterations "
+                    f"(largest relative miss {error:.3g}); the weights are returned as they stand"
+                ),
+                stacklevel=2,
+            )
+        return expand(w * factors[unit_cell])
+
+    mean = frame.total / frame.n
+    lo, hi = lower * mean, upper * mean
+    previous = None
+    change = math.inf
+    for _ in range(max_iterations):
+        factors, _, _ = _ipf(frame, cell_totals(w), max_iterations, tolerance)
+        w = w * factors[unit_cell]
         if not ((w < lo) | (w > hi)).any():
-            break
-        w = trim_weights(w, lo, hi)
-        error = max(margin_errors(frame, None, w).values())
-        if error < tolerance:
-            break
-    if error >= tolerance:
-        detail = "with the trimming bounds " if trim is not None else ""
-        warnings.warn(
-            WeightingWarning(
-                f"raking did not meet the margins {detail}after {max_iterations} iterations "
-                f"(largest relative miss {error:.3g}); the weights are returned as they stand"
-            ),
-            stacklevel=2,
-        )
+            return expand(w)
+        w = _trim(w, multiplicity, lo, hi)
+        if previous is not None:
+            change = float(np.max(np.abs(w - previous) / previous))
+            if change < tolerance:
+                return expand(w)
+        previous = w
+    w = expand(w)
+    errors = margin_errors(frame, None, w)
+    worst = max(errors, key=errors.__getitem__)
+    warnings.warn(
+        WeightingWarning(
+            f"raking and trimming did not settle in {max_iterations} rounds (last change in a weight {change:.3g}); "
+            f"the trimmed weights are returned (largest margin miss {errors[worst]:.1%}, on {worst!r})"
+        ),
+        stacklevel=2,
+    )
     return w
 
 
@@ -407,10 +467,14 @@ def rake(
 # Estimation
 
 
+# Plain elementwise products and sums rather than numpy.dot: on machines where OpenBLAS is pinned to an
+# old core type, dot() on long vectors is tens of times slower.
+
+
 def effective_sample_size(weights) -> float:
     """Kish's effective sample size (Σw)² / Σw²."""
     w = np.asarray(weights, dtype=np.float64)
-    return float(w.sum() ** 2 / np.dot(w, w))
+    return float(w.sum() ** 2 / (w * w).sum())
 
 
 def weighted_mean(values, respondents, margins: Margins | None, weights) -> Estimate:
@@ -443,17 +507,26 @@ def weighted_mean(values, respondents, margins: Margins | None, weights) -> Esti
     wd = np.where(answered, w, 0.0)
     yd = np.where(answered, y, 0.0)
     total = float(wd.sum())
-    mean = float(np.dot(wd, yd) / total)
+    mean = float((wd * yd).sum() / total)
 
-    # Influence of each respondent on the (ratio) mean; zero outside the domain.
-    z = wd * (yd - mean) / total
-    # Calibration: remove what the margins explain (svyrecvar's backfitting for "raking" post-strata).
+    # Influence of each respondent on the (ratio) mean, z = w·u, zero outside the domain.
+    u = np.where(answered, (yd - mean) / total, 0.0)
+    # Calibration: remove what the margins explain. svyrecvar() backfits, for each margin in turn,
+    # z ← z − w · (unweighted mean of z/w in the respondent's category), ten sweeps over the margins.
+    # In terms of u that subtracts a constant per category, so only category offsets are tracked, and
+    # respondents who share every category (a cell) move together: the sweeps run on cell totals.
+    cells, cell_codes = frame.cell_index, frame.cell_codes
+    cell_u = np.bincount(cells, weights=u, minlength=frame.cell_counts.shape[0])
+    offsets = [np.zeros(count.shape[0]) for count in frame.counts]
+    cell_offset = np.zeros_like(cell_u)
     for _ in range(_VARIANCE_SWEEPS):
-        for code, count in zip(frame.codes, frame.counts, strict=True):
-            group_means = np.bincount(code, weights=z / w, minlength=count.shape[0]) / count
-            z = z - w * group_means[code]
-    e = z - z.mean()
-    variance = n / (n - 1) * float(np.dot(e, e))
+        for m, (code, count) in enumerate(zip(cell_codes, frame.counts, strict=True)):
+            remaining = cell_u - frame.cell_counts * cell_offset
+            offsets[m] += np.bincount(code, weights=remaining, minlength=count.shape[0]) / count
+            cell_offset = sum(offset[c] for offset, c in zip(offsets, cell_codes, strict=True))
+    e = w * (u - cell_offset[cells])
+    e -= e.mean()
+    variance = n / (n - 1) * float((e * e).sum())
     se = math.sqrt(variance)
     return Estimate(
         mean=mean,
@@ -461,7 +534,7 @@ def weighted_mean(values, respondents, margins: Margins | None, weights) -> Esti
         ci_low=mean - Z_95 * se,
         ci_high=mean + Z_95 * se,
         respondents=k,
-        effective_sample_size=float(total**2 / np.dot(wd, wd)),
+        effective_sample_size=float(total**2 / (wd * wd).sum()),
     )
 
 
