@@ -15,6 +15,8 @@ from commonbeat.core.models import Officer
 from commonbeat.feedback import early_intervention
 from commonbeat.feedback import services as feedback
 from commonbeat.feedback.models import Alert, AlertPolicy, AllegationCategory, Classification, Metric, Report
+from commonbeat.surveys import services as surveys
+from commonbeat.surveys.models import Survey
 
 from ..factories import make_user, signed_in_client
 
@@ -36,6 +38,7 @@ def all_routes(resolver=None, prefix=""):
 def route_args(beta_user, beta_token):
     report = Report.objects.get(agency=beta_token.agency)
     alert = Alert.objects.get(agency=beta_token.agency)
+    survey = Survey.objects.get(agency=beta_token.agency, slug="beta-survey")
     return {
         "console/users/<int:user_id>/": f"/console/users/{beta_user.id}/",
         "console/api-tokens/<int:token_id>/revoke/": f"/console/api-tokens/{beta_token.id}/revoke/",
@@ -49,13 +52,34 @@ def route_args(beta_user, beta_token):
         "console/early-intervention/<int:alert_id>/<slug:action>/": f"/console/early-intervention/{alert.id}/plan/",
         "console/early-intervention/policies/<int:policy_id>/":
             f"/console/early-intervention/policies/{AlertPolicy.objects.get(agency=beta_token.agency).id}/",
+        "s/<slug:slug>/": f"/s/{survey.slug}/",
+        "s/<slug:slug>/embed/": f"/s/{survey.slug}/embed/",
+        "s/<slug:slug>/thanks/": f"/s/{survey.slug}/thanks/",
+        **staff_survey_routes(survey),
     }
+
+
+def staff_survey_routes(survey) -> dict:
+    question, response = survey.questions.get(code="top_issue"), survey.responses.get()
+    base = f"/console/surveys/{survey.id}"
+    routes = {f"console/surveys/<int:survey_id>/{tail}": f"{base}/{tail}" for tail in [
+        "", "questions/new/", "procedural-justice/", "schedule/", "open/", "close/", "preview/", "share/", "qr.png",
+        "qr.svg", "invitations/", "responses/", "responses.csv"]}
+    for tail in ["", "remove/", "move/"]:
+        routes[f"console/surveys/<int:survey_id>/questions/<int:question_id>/{tail}"] = (
+            f"{base}/questions/{question.id}/{tail}")
+    routes["console/surveys/<int:survey_id>/responses/<int:response_id>/"] = f"{base}/responses/{response.id}/"
+    return routes
 
 
 def beta_world(other_agency, other_admin):
     token, secret = services.issue_api_token(other_admin, other_agency, name="beta integration")
     audit.record("beta.secret_thing", actor=other_admin, agency=other_agency, target=other_agency)
     beta_complaint(other_agency, other_admin)
+    survey = surveys.open_survey(other_admin, surveys.create_survey(other_admin, other_agency, slug="beta-survey",
+                                                                    title={"en": "Beta trust survey"}))
+    surveys.submit_response(other_agency, survey, {"neighbourhood": "beta-north-end", "safety": 5, "respect": 5,
+                                                   "listen": 5, "top_issue": "Beta free text"})
     return token, secret
 
 

@@ -110,6 +110,9 @@ def console(request):
          _("The intake queue: triage, assign, investigate and review cases."), "feedback:staff_reports"),
         (Action.MANAGE_EARLY_INTERVENTION, _("Early intervention"),
          _("Review alerts on officers' complaint history, plan and record interventions."), "feedback:alerts"),
+        (Action.MANAGE_SURVEYS, _("Surveys"),
+         _("Build surveys in English and Spanish, share them by link, QR code and invitation, read the "
+           "responses."), "surveys:staff_surveys"),
     ]
     available = [tool for tool in tools if can(request.user, request.agency, tool[0])]
     return render(request, "accounts/console.html", {

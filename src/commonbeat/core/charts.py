@@ -249,3 +249,160 @@ def column_chart(table: Table) -> Chart:
             chart.bars.append(Bar(_r(group_left + index * bar_width), _r(baseline - height), _r(bar_width),
                                   _r(height), index, paints[index]["fill"], paints[index]["colour"], value is None))
     return chart
+
+
+# ---------------------------------------------------------------- estimates over time: a line chart
+
+@dataclass(frozen=True)
+class Interval:
+    """An estimate with its 95% interval; `value` None means there is no figure (e.g. too few responses)."""
+
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass
+class TrendRow:
+    key: str  # e.g. "2026-03"
+    label: str
+    points: list[Interval]  # one per series
+    short_label: str = ""
+    counts: list[int | None] = field(default_factory=list)  # e.g. respondents, one per series (optional)
+
+    @property
+    def cells(self) -> list[tuple[Interval, int | None]]:
+        """(point, count) per series, for the table."""
+        return list(zip(self.points, self.counts or [None] * len(self.points), strict=True))
+
+
+@dataclass
+class Trend:
+    """Estimates over time: rows (e.g. months) × series (e.g. measures), each with its interval.
+
+    `core/_line_chart.html` draws it as lines with markers and interval whiskers — series differ by marker
+    shape and dash as well as colour — and gives the same figures in a table beside it. A missing value is
+    a gap in the line and says `missing_label` in the table."""
+
+    key: str
+    title: str
+    dimension_label: str
+    series: list[Series]
+    rows: list[TrendRow]
+    missing_label: str
+    description: str = ""
+    count_label: str = ""  # heading of the counts columns, when rows carry counts (None: fewer than 11)
+    decimals: int = 0
+    threshold: int = THRESHOLD
+
+    @property
+    def legend(self) -> list[dict]:
+        return [{"label": item.label, **_line_style(index)} for index, item in enumerate(self.series)]
+
+    @property
+    def has_missing(self) -> bool:
+        return any(point.value is None for row in self.rows for point in row.points)
+
+    def chart(self) -> "LineChart":
+        return line_chart(self)
+
+
+@dataclass
+class Marker:
+    x: float
+    y: float
+    path: str  # SVG path data of the marker shape
+    colour: str
+    title: str  # the figure, for a pointer hovering on it
+
+
+@dataclass
+class LineChart:
+    width: float
+    height: float
+    label: str
+    lines: list[dict] = field(default_factory=list)  # {"points": "x,y x,y", "colour", "dash"}
+    whiskers: list[dict] = field(default_factory=list)  # {"x", "y1", "y2", "colour"}
+    markers: list[Marker] = field(default_factory=list)
+    texts: list[Text] = field(default_factory=list)
+    grid: list[Line] = field(default_factory=list)
+    axis: list[Line] = field(default_factory=list)
+    font_size: int = 13
+
+
+LINE_DASHES = ["", "7 4", "2 3", "9 3 2 3"]
+
+
+def _line_style(index: int) -> dict:
+    return {"colour": SERIES_COLOURS[index % len(SERIES_COLOURS)], "dash": LINE_DASHES[index % len(LINE_DASHES)],
+            "shape": _marker_path(index, 7, 7, 4.5), "shape_index": index}
+
+
+def _marker_path(index: int, x: float, y: float, r: float) -> str:
+    """Circle, square, triangle, diamond: a marker shape per series, so colour is not the only cue."""
+    shape = index % 4
+    if shape == 0:
+        return f"M{_r(x - r)},{_r(y)} a{r},{r} 0 1,0 {2 * r},0 a{r},{r} 0 1,0 {-2 * r},0 Z"
+    if shape == 1:
+        s = r * 0.9
+        return f"M{_r(x - s)},{_r(y - s)} H{_r(x + s)} V{_r(y + s)} H{_r(x - s)} Z"
+    if shape == 2:
+        return f"M{_r(x)},{_r(y - r * 1.1)} L{_r(x + r)},{_r(y + r * 0.8)} L{_r(x - r)},{_r(y + r * 0.8)} Z"
+    return f"M{_r(x)},{_r(y - r * 1.2)} L{_r(x + r)},{_r(y)} L{_r(x)},{_r(y + r * 1.2)} L{_r(x - r)},{_r(y)} Z"
+
+
+def _value_range(trend: Trend) -> tuple[int, int]:
+    """The vertical axis: whole tens around every value and interval, within 0–100."""
+    values = [v for row in trend.rows for point in row.points for v in (point.value, point.low, point.high)
+              if v is not None]
+    if not values:
+        return 0, 100
+    low = max(0, 10 * math.floor(min(values) / 10))
+    high = min(100, 10 * math.ceil(max(values) / 10))
+    return (low, high) if high > low else (max(0, low - 10), min(100, high + 10))
+
+
+def line_chart(trend: Trend) -> LineChart:
+    """Lines through each series' values, broken where there is no value, with a whisker for each interval."""
+    plot_left, plot_width, plot_height, top, bottom = 44, 880, 260, 12, 30
+    low, high = _value_range(trend)
+    scale = plot_height / (high - low)
+    step = plot_width / max(len(trend.rows), 1)
+    every = max(1, math.ceil(len(trend.rows) / 12))
+    label = _("%(title)s: a line chart. The table that follows gives the same figures.") % {"title": trend.title}
+    chart = LineChart(width=plot_left + plot_width + 8, height=top + plot_height + bottom, label=label)
+    baseline = top + plot_height
+
+    def y_of(value: float) -> float:
+        return _r(baseline - (value - low) * scale)
+
+    for tick in range(low, high + 1, 10):
+        chart.grid.append(Line(plot_left, y_of(tick), plot_left + plot_width, y_of(tick)))
+        chart.texts.append(Text(plot_left - 6, _r(y_of(tick) + FONT_SIZE * 0.35), _format(tick), "end"))
+    chart.axis.append(Line(plot_left, baseline, plot_left + plot_width, baseline))
+    for row_index, row in enumerate(trend.rows):
+        if row_index % every == 0:
+            chart.texts.append(Text(_r(plot_left + row_index * step + step / 2), baseline + 20,
+                                    row.short_label or row.label))
+    for index, item in enumerate(trend.series):
+        style = _line_style(index)
+        offset = (index - (len(trend.series) - 1) / 2) * 5  # keep the series' whiskers apart
+        segment: list[str] = []
+        for row_index, row in enumerate(trend.rows):
+            point = row.points[index]
+            x = _r(plot_left + row_index * step + step / 2 + offset)
+            if point.value is None:
+                if segment:
+                    chart.lines.append({"points": " ".join(segment), "colour": style["colour"], "dash": style["dash"]})
+                segment = []
+                continue
+            y = y_of(point.value)
+            segment.append(f"{x},{y}")
+            if point.low is not None and point.high is not None:
+                chart.whiskers.append({"x": x, "y1": y_of(point.low), "y2": y_of(point.high),
+                                       "colour": style["colour"]})
+            chart.markers.append(Marker(x, y, _marker_path(index, x, y, 4), style["colour"],
+                                        f"{item.label}, {row.label}: {point.value:.{trend.decimals}f}"))
+        if segment:
+            chart.lines.append({"points": " ".join(segment), "colour": style["colour"], "dash": style["dash"]})
+    return chart

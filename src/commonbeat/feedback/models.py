@@ -200,7 +200,8 @@ class Allegation(models.Model):
         indexes = [models.Index(fields=["officer", "report"])]
 
     def __str__(self) -> str:
-        return f"{self.category} — {self.officer or _('unidentified officer')}"
+        officer = self.officer or _("unidentified officer")
+        return f"{self.category} — {officer}"
 
 
 class StatusChange(models.Model):

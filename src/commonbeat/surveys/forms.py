@@ -19,6 +19,7 @@ from commonbeat.core.models import Agency
 from . import services
 from .models import Question, QuestionKind, Survey
 
+
 def new_token() -> str:
     """A fresh random token for one rendering of the form, so a double-click or a re-sent page is recognised."""
     return uuid.uuid4().hex

@@ -295,22 +295,23 @@ def _check_standard_meaning(survey: Survey, code: str, kind: str, choices: list[
     if spec is None or not survey.counts_toward_trust_index:
         return
     if kind != spec["kind"]:
-        raise SurveyError(_("“%(code)s” is a standard trust and safety question; its kind cannot change while "
-                            "the survey counts toward the trust index.") % {"code": code})
+        raise SurveyError(_("“%(code)s” is a standard trust and safety question; its kind is fixed while the "
+                            "survey counts toward the trust index.") % {"code": code})
     if [c["value"] for c in choices] != [c["value"] for c in spec["choices"]]:
         raise SurveyError(_("“%(code)s” is a standard trust and safety question; its choice values are read by "
-                            "the trust index and cannot change. You can reword the labels.") % {"code": code})
+                            "the trust index and are fixed. You can reword the labels.") % {"code": code})
     if required != spec["required"]:
         raise SurveyError(_("“%(code)s” is a standard trust and safety question; whether it must be answered "
-                            "cannot change while the survey counts toward the trust index.") % {"code": code})
+                            "is fixed while the survey counts toward the trust index.") % {"code": code})
 
 
-def _question_fields(survey: Survey, *, code: str, kind: str, text: dict, help_text: dict | None,
-                     choices: list | None, required: bool) -> dict:
+def _question_fields(survey: Survey, question: Question | None, *, code: str, kind: str, text: dict,
+                     help_text: dict | None, choices: list | None, required: bool) -> dict:
     code = (code or "").strip()
     if not CODE.fullmatch(code):
         raise SurveyError(_("The code starts with a small letter and uses only small letters, digits and _ "
                             "(at most 40), for example “bike_patrols”."))
+    _check_code_free(survey, code, question)
     if kind not in QuestionKind.values:
         raise SurveyError(_("Choose what kind of question this is."))
     text = _texts(text)
@@ -347,9 +348,8 @@ def add_question(actor, survey: Survey, *, code: str, kind: str, text: dict, hel
     """Add a question at the end of a draft survey. Texts are {language: text}; English is required.
     A standard code keeps its standard meaning on a survey that counts toward the trust index."""
     survey = _draft(actor, survey)
-    fields = _question_fields(survey, code=code, kind=kind, text=text, help_text=help_text, choices=choices,
+    fields = _question_fields(survey, None, code=code, kind=kind, text=text, help_text=help_text, choices=choices,
                               required=required)
-    _check_code_free(survey, fields["code"])
     position = len(_renumber(survey))
     question = Question.objects.create(survey=survey, position=position, module="", **fields)
     audit.record("surveys.question_added", actor=actor, agency=survey.agency, target=question,
@@ -367,9 +367,8 @@ def update_question(actor, question: Question, *, code: str, kind: str, text: di
     if is_protected(question) and (code or "").strip() != question.code:
         raise SurveyError(_("“%(code)s” is a standard trust and safety question; its code is read by the trust "
                             "index and cannot change.") % {"code": question.code})
-    fields = _question_fields(survey, code=code, kind=kind, text=text, help_text=help_text, choices=choices,
-                              required=required)
-    _check_code_free(survey, fields["code"], question)
+    fields = _question_fields(survey, question, code=code, kind=kind, text=text, help_text=help_text,
+                              choices=choices, required=required)
     changes = {name: value for name, value in fields.items() if getattr(question, name) != value}
     for name, value in fields.items():
         setattr(question, name, value)

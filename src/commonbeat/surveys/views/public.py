@@ -13,8 +13,8 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
-from django.utils import translation
+from django.urls import path, reverse, translate_url
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -61,11 +61,11 @@ def _channel(request: HttpRequest, *, embedded: bool) -> str:
     return Channel.LINK
 
 
-def _same_address(request: HttpRequest, *, embedded: bool, **query) -> str:
+def _same_address(request: HttpRequest, survey: Survey, *, embedded: bool, **query) -> str:
     """The page's own address with only the markers it needs (invitation, source) and `query`."""
     keep = {name: request.GET[name] for name in ("invitation", "source") if request.GET.get(name)}
     keep.update(query)
-    base = reverse("surveys:embed" if embedded else "surveys:answer", args=[request.resolver_match.kwargs["slug"]])
+    base = reverse("surveys:embed" if embedded else "surveys:answer", args=[survey.slug])
     return base + ("?" + urlencode(keep) if keep else "")
 
 
@@ -130,7 +130,7 @@ def _answer(request: HttpRequest, survey: Survey, *, embedded: bool) -> HttpResp
         invalid = invitation_token and services.find_invitation(survey, invitation_token) is None
         return _refused(request, survey, str(error), status=403 if invalid else 410, embedded=embedded)
     if embedded:
-        return redirect(_same_address(request, embedded=True, answered="1"))
+        return redirect(_same_address(request, survey, embedded=True, answered="1"))
     return redirect("surveys:thanks", slug=survey.slug)
 
 
@@ -144,7 +144,7 @@ def _form_page(request: HttpRequest, survey: Survey, form: AnswerForm, *, embedd
         "introduction": localised(survey.introduction, language),
         "form": form,
         "any_required": any(question.required for question in form.questions),
-        "action": _same_address(request, embedded=embedded),
+        "action": _same_address(request, survey, embedded=embedded),
     }))
 
 
@@ -168,18 +168,11 @@ def _posted_from_here(request: HttpRequest) -> bool:
 # ---------------------------------------------------------------- answers to show instead of the form
 
 def _not_accepting(request: HttpRequest, survey: Survey, *, embedded: bool) -> HttpResponse:
-    """Closed for good: 410. Not open yet (a survey scheduled to open later): 403."""
-    closed = survey.status == SurveyStatus.CLOSED or (survey.closes_at is not None and survey.opens_at is not None
-                                                     and survey.closes_at <= survey.opens_at) or (
-        survey.closes_at is not None and survey.closes_at <= _now())
+    """Closed for good: 410 Gone. Scheduled to open later: 403."""
+    closed = survey.status == SurveyStatus.CLOSED or (survey.closes_at is not None
+                                                     and survey.closes_at <= timezone.now())
     return _refused(request, survey, _("This survey is not taking answers now."), status=410 if closed else 403,
                     embedded=embedded)
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 def _refused(request: HttpRequest, survey: Survey, message: str, *, status: int, embedded: bool) -> HttpResponse:
@@ -189,7 +182,7 @@ def _refused(request: HttpRequest, survey: Survey, message: str, *, status: int,
         "survey": survey,
         "title": localised(survey.title, _language()),
         "message": message,
-        "trust_dashboard": TRUST_DASHBOARD,
+        "trust_dashboard": translate_url(TRUST_DASHBOARD, _language()),
     }, status=status))
 
 
@@ -212,7 +205,7 @@ def _thanks_page(request: HttpRequest, survey: Survey, *, embedded: bool) -> Htt
         "embedded": embedded,
         "survey": survey,
         "title": localised(survey.title, _language()),
-        "trust_dashboard": TRUST_DASHBOARD,
+        "trust_dashboard": translate_url(TRUST_DASHBOARD, _language()),
     })
 
 

@@ -1,0 +1,427 @@
+"""What the public trust pages and downloads show, read from the stored results only.
+
+Nothing here recomputes: a page reads the estimates, issue terms and the last run that
+`services.recompute_trust_index` stored, with a handful of queries whatever the number of responses.
+Respondent counts go through `core.disclosure` before they are shown (a count from 1 to 10 is hidden, with
+complementary suppression across the neighbourhoods of a period and the groups of a question), and no
+free text of any response is ever read here.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import NormalDist
+
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from commonbeat.core import geo
+from commonbeat.core.charts import Interval, Row, Series, Table, Trend, TrendRow
+from commonbeat.core.disclosure import THRESHOLD, suppress_counts, suppress_total
+from commonbeat.core.models import Agency, Neighbourhood
+from commonbeat.core.tenancy import scoped
+from commonbeat.surveys.instrument import STANDARD, WEIGHTING_VARIABLES
+from commonbeat.surveys.models import text_in
+
+from .models import IssueTerm, Measure, PeriodKind, RecomputeRun, TrustEstimate
+from .services import settings_for
+
+Z_95 = NormalDist().inv_cdf(0.975)
+CITY = "all"  # the neighbourhood column of a citywide row, in downloads
+TOP_TERMS = 10
+
+# The map's colour classes (fixed, so colours mean the same from one month to the next). USWDS blue scale;
+# every neighbourhood is also labelled with its figure, and "not enough responses" is hatched.
+MAP_CLASSES = [(0, 40, "#e7f2f5"), (40, 50, "#97d4ea"), (50, 60, "#28a0cb"), (60, 70, "#0d7ea2"),
+               (70, 101, "#074b69")]
+NOT_ENOUGH_PATTERN = "trust-map-not-enough"
+
+
+def measure_labels() -> dict[str, str]:
+    return {Measure.TRUST: _("Trust"), Measure.SAFETY: _("Feeling safe")}
+
+
+def group_labels(language: str) -> dict[str, tuple[str, dict[str, str]]]:
+    """{variable: (question label, {value: answer label})} from the standard instrument, in `language`."""
+    titles = {"age_band": _("Age"), "gender": _("Gender"), "race_ethnicity": _("Race or ethnicity")}
+    return {spec["code"]: (titles[spec["code"]], {choice["value"]: text_in(choice["label"], language)
+                                                   for choice in spec["choices"]})
+            for spec in STANDARD if spec["code"] in WEIGHTING_VARIABLES}
+
+
+# ---------------------------------------------------------------- one figure as shown
+
+@dataclass
+class Figure:
+    """A stored estimate as published: rounded, with the respondents counted only when 11 or more."""
+
+    enough: bool
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+    standard_error: float | None
+    effective_sample_size: float | None
+    unweighted_mean: float | None
+    respondents: int | None  # None: from 1 to 10, hidden
+    excluded: int | None
+
+    @property
+    def interval(self) -> Interval:
+        return Interval(self.mean, self.ci_low, self.ci_high)
+
+
+def _figure(row: TrustEstimate | None, respondents: int | None, excluded: int | None) -> Figure:
+    if row is None:
+        return Figure(False, None, None, None, None, None, None, 0, 0)
+    return Figure(row.enough_responses, row.mean, row.ci_low, row.ci_high, row.standard_error,
+                  row.effective_sample_size, row.unweighted_mean, respondents, excluded)
+
+
+@dataclass
+class Change:
+    """The change since the previous three months, and whether it is larger than the noise."""
+
+    points: float
+    beyond_noise: bool
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.points > 0 else "down" if self.points < 0 else "same"
+
+
+def change_between(current: Figure, previous: Figure) -> Change | None:
+    """Current minus previous, beyond the noise when it exceeds 1.96 standard errors of the difference
+    (the two periods are independent samples)."""
+    if not (current.enough and previous.enough) or current.standard_error is None or previous.standard_error is None:
+        return None
+    difference = current.mean - previous.mean
+    error = math.hypot(current.standard_error, previous.standard_error)
+    return Change(difference, abs(difference) > Z_95 * error)
+
+
+# ---------------------------------------------------------------- counts, published
+
+def _published_counts(rows: list[TrustEstimate]) -> dict[int, tuple[int | None, int | None]]:
+    """{row id: (respondents, excluded)} with counts of 1–10 hidden. Within one measure and period, the
+    neighbourhoods' counts form a table whose total is the city's, and a question's groups form another,
+    so complementary suppression keeps a hidden count from being worked out by subtraction."""
+    families: dict[tuple, list[TrustEstimate]] = defaultdict(list)
+    for row in rows:
+        if row.group_variable:
+            families[(row.measure, row.period_start, row.period_end, "group", row.group_variable)].append(row)
+        elif row.neighbourhood_id is not None:
+            families[(row.measure, row.period_start, row.period_end, "neighbourhood")].append(row)
+    published = {row.pk: (suppress_total(row.respondents), suppress_total(row.excluded_respondents))
+                 for row in rows if row.neighbourhood_id is None and not row.group_variable}
+    for family in families.values():
+        respondents = suppress_counts({row.pk: row.respondents for row in family})
+        excluded = suppress_counts({row.pk: row.excluded_respondents for row in family})
+        for row in family:
+            published[row.pk] = (respondents[row.pk], excluded[row.pk])
+    return published
+
+
+# ---------------------------------------------------------------- the dashboard
+
+@dataclass
+class Place:
+    """A neighbourhood (or the city) in the current period."""
+
+    key: str
+    name: str
+    trust: Figure
+    safety: Figure
+    trust_change: Change | None
+    safety_change: Change | None
+    neighbourhood: Neighbourhood | None = None
+
+    def figure(self, measure: str) -> Figure:
+        return self.trust if measure == Measure.TRUST else self.safety
+
+
+@dataclass
+class GroupRow:
+    label: str
+    trust: Figure
+    safety: Figure
+
+
+@dataclass
+class GroupTable:
+    variable: str
+    label: str
+    rows: list[GroupRow]
+
+
+@dataclass
+class Dashboard:
+    agency: Agency
+    run: RecomputeRun | None
+    minimum_responses: int
+    measure: str
+    measure_label: str
+    current_start: date | None = None
+    current_end: date | None = None
+    city: Place | None = None
+    places: list[Place] = field(default_factory=list)
+    chosen: Place | None = None
+    map: dict = field(default_factory=dict)
+    map_classes: list[dict] = field(default_factory=list)
+    city_trend: Trend | None = None
+    neighbourhood_trend: Trend | None = None
+    city_terms: Table | None = None
+    neighbourhood_terms: Table | None = None
+    groups: list[GroupTable] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return self.run is not None and self.city is not None
+
+
+def last_run(agency: Agency) -> RecomputeRun | None:
+    return scoped(RecomputeRun, agency).filter(finished_at__isnull=False).order_by("-finished_at").first()
+
+
+def _map_class(value: float | None) -> dict | None:
+    if value is None:
+        return None
+    return next({"low": low, "high": high, "colour": colour} for low, high, colour in MAP_CLASSES
+                if low <= value < high)
+
+
+def _map_classes() -> list[dict]:
+    return [{"colour": colour, "label": (_("under %(high)s") % {"high": high} if low == 0 else
+                                          _("%(low)s or more") % {"low": low} if high > 100 else
+                                          _("%(low)s to %(high)s") % {"low": low, "high": high - 1})}
+            for low, high, colour in MAP_CLASSES]
+
+
+def _month_label(day: date) -> tuple[str, str]:
+    return date_format(day, "YEAR_MONTH_FORMAT"), date_format(day, "M Y")
+
+
+def _trend(key: str, title: str, rows: list[TrustEstimate], published: dict) -> Trend:
+    labels = measure_labels()
+    by_month: dict[date, dict[str, TrustEstimate]] = defaultdict(dict)
+    for row in rows:
+        by_month[row.period_start][row.measure] = row
+    measures = [Measure.TRUST, Measure.SAFETY]
+    trend_rows = []
+    for month in sorted(by_month):
+        found = by_month[month]
+        label, short = _month_label(month)
+        figures = [_figure(found.get(measure), *published.get(getattr(found.get(measure), "pk", None), (0, 0)))
+                   for measure in measures]
+        trend_rows.append(TrendRow(month.strftime("%Y-%m"), label, [figure.interval for figure in figures],
+                                   short_label=short, counts=[figure.respondents for figure in figures]))
+    return Trend(key=key, title=title, dimension_label=_("Month"),
+                 series=[Series(measure, labels[measure]) for measure in measures], rows=trend_rows,
+                 missing_label=_("not enough responses"), count_label=_("Respondents"))
+
+
+def _terms_table(key: str, title: str, terms: list[IssueTerm]) -> Table | None:
+    if not terms:
+        return None
+    return Table(key=key, title=title, dimension="term", dimension_label=_("Word or phrase"), series_dimension="",
+                 series=[Series("respondents", _("Respondents who used it"))],
+                 rows=[Row(term.term, term.term, [term.mentions]) for term in terms])
+
+
+def dashboard(agency: Agency, *, measure: str = Measure.TRUST, neighbourhood_slug: str = "",
+              language: str = "en") -> Dashboard:
+    """The dashboard's figures for the current period, the trends of the city and of one neighbourhood
+    (the one asked for, else the first by name), the number-one issues and the breakdowns by group."""
+    measure = measure if measure in Measure.values else Measure.TRUST
+    run = last_run(agency)
+    board = Dashboard(agency=agency, run=run, minimum_responses=settings_for(agency).minimum_responses,
+                      measure=measure, measure_label=measure_labels()[measure], map_classes=_map_classes())
+    if run is None:
+        return board
+    neighbourhoods = list(scoped(Neighbourhood, agency).order_by("name"))
+    chosen = next((n for n in neighbourhoods if n.slug == neighbourhood_slug), None) or (
+        neighbourhoods[0] if neighbourhoods else None)
+    rows = list(scoped(TrustEstimate, agency).filter(
+        ~Q(period_kind=PeriodKind.MONTH) | Q(neighbourhood__isnull=True) | Q(neighbourhood=chosen)))
+    published = _published_counts(rows)
+    current = {(r.measure, r.neighbourhood_id, r.group_variable, r.group_value): r for r in rows
+               if r.period_kind == PeriodKind.CURRENT}
+    previous = {(r.measure, r.neighbourhood_id): r for r in rows
+                if r.period_kind == PeriodKind.PREVIOUS and not r.group_variable}
+    if not current:
+        return board
+    sample = next(iter(current.values()))
+    board.current_start, board.current_end = sample.period_start, sample.period_end
+
+    def figure_of(row):
+        return _figure(row, *published.get(getattr(row, "pk", None), (0, 0)))
+
+    def place(key, name, neighbourhood_id, neighbourhood=None) -> Place:
+        figures = {m: figure_of(current.get((m, neighbourhood_id, "", ""))) for m in Measure.values}
+        changes = {m: change_between(figures[m], figure_of(previous.get((m, neighbourhood_id))))
+                   for m in Measure.values}
+        return Place(key, name, figures[Measure.TRUST], figures[Measure.SAFETY], changes[Measure.TRUST],
+                     changes[Measure.SAFETY], neighbourhood)
+
+    board.city = place(CITY, _("Whole city"), None)
+    board.places = [place(n.slug, n.name, n.id, n) for n in neighbourhoods]
+    board.chosen = next((p for p in board.places if p.neighbourhood == chosen), None)
+    board.map = _map(neighbourhoods, board.places, measure)
+    months = [r for r in rows if r.period_kind == PeriodKind.MONTH and not r.group_variable]
+    board.city_trend = _trend("city-trend", _("Whole city, month by month"),
+                              [r for r in months if r.neighbourhood_id is None], published)
+    if chosen is not None:
+        board.neighbourhood_trend = _trend(
+            "neighbourhood-trend", _("%(name)s, month by month") % {"name": chosen.name},
+            [r for r in months if r.neighbourhood_id == chosen.id], published)
+    terms = list(scoped(IssueTerm, agency).filter(period_start=board.current_start).filter(
+        Q(neighbourhood__isnull=True) | Q(neighbourhood=chosen)).order_by("-mentions", "term"))
+    board.city_terms = _terms_table("city-issues", _("The number-one issues named across the city"),
+                                    [t for t in terms if t.neighbourhood_id is None][:TOP_TERMS])
+    if chosen is not None:
+        board.neighbourhood_terms = _terms_table(
+            "neighbourhood-issues", _("The number-one issues named in %(name)s") % {"name": chosen.name},
+            [t for t in terms if t.neighbourhood_id == chosen.id][:TOP_TERMS])
+    for variable, (title, answers) in group_labels(language).items():
+        board.groups.append(GroupTable(variable, title, [
+            GroupRow(label, figure_of(current.get((Measure.TRUST, None, variable, value))),
+                     figure_of(current.get((Measure.SAFETY, None, variable, value))))
+            for value, label in answers.items()]))
+    return board
+
+
+def _map(neighbourhoods: list[Neighbourhood], places: list[Place], measure: str) -> dict:
+    drawing = geo.svg_paths(neighbourhoods)
+    by_slug = {place.key: place for place in places}
+    for shape in drawing["shapes"]:
+        place = by_slug[shape["neighbourhood"].slug]
+        figure = place.figure(measure)
+        shape["figure"] = figure
+        shape["band"] = _map_class(figure.mean if figure.enough else None)
+        shape["fill"] = shape["band"]["colour"] if shape["band"] else f"url(#{NOT_ENOUGH_PATTERN})"
+        shape["dark"] = bool(shape["band"]) and shape["band"]["low"] >= 50
+    drawing["pattern_id"] = NOT_ENOUGH_PATTERN
+    return drawing
+
+
+# ---------------------------------------------------------------- the methods page
+
+@dataclass
+class Methods:
+    run: RecomputeRun | None
+    minimum_responses: int
+    trim_lower: float
+    trim_upper: float
+    city_trust: Figure | None
+    responses_used: int | None
+    responses_excluded: int | None
+    surveyed_neighbourhoods: int
+
+
+def methods(agency: Agency) -> Methods:
+    run = last_run(agency)
+    trust_settings = settings_for(agency)
+    city = None
+    if run is not None:
+        row = scoped(TrustEstimate, agency).filter(period_kind=PeriodKind.CURRENT, measure=Measure.TRUST,
+                                                   neighbourhood__isnull=True, group_variable="").first()
+        city = _figure(row, suppress_total(row.respondents), suppress_total(row.excluded_respondents)) if row else None
+    return Methods(run=run, minimum_responses=trust_settings.minimum_responses,
+                   trim_lower=trust_settings.trim_lower, trim_upper=trust_settings.trim_upper, city_trust=city,
+                   responses_used=suppress_total(run.responses_used) if run else None,
+                   responses_excluded=suppress_total(run.responses_excluded) if run else None,
+                   surveyed_neighbourhoods=scoped(Neighbourhood, agency).count())
+
+
+# ---------------------------------------------------------------- downloads
+
+CSV_COLUMNS = ["measure", "period", "period_start", "period_end", "neighbourhood", "group_variable", "group_value",
+               "enough_responses", "mean", "ci_low", "ci_high", "standard_error", "effective_sample_size",
+               "unweighted_mean", "respondents", "respondents_suppressed", "excluded_respondents",
+               "excluded_suppressed"]
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def download_rows(agency: Agency) -> list[dict]:
+    """Every stored estimate in tidy form: one row per measure, period, place and group."""
+    rows = list(scoped(TrustEstimate, agency).select_related("neighbourhood").order_by(
+        "measure", "period_kind", "period_start", "group_variable", "group_value", "neighbourhood__slug"))
+    published = _published_counts(rows)
+    result = []
+    for row in rows:
+        respondents, excluded = published[row.pk]
+        result.append({
+            "measure": row.measure, "period": row.period_kind, "period_start": row.period_start.isoformat(),
+            "period_end": row.period_end.isoformat(),
+            "neighbourhood": row.neighbourhood.slug if row.neighbourhood_id else CITY,
+            "group_variable": row.group_variable, "group_value": row.group_value,
+            "enough_responses": row.enough_responses, "mean": _rounded(row.mean, 1),
+            "ci_low": _rounded(row.ci_low, 1), "ci_high": _rounded(row.ci_high, 1),
+            "standard_error": _rounded(row.standard_error, 2),
+            "effective_sample_size": _rounded(row.effective_sample_size, 1),
+            "unweighted_mean": _rounded(row.unweighted_mean, 1),
+            "respondents": respondents, "respondents_suppressed": respondents is None,
+            "excluded_respondents": excluded, "excluded_suppressed": excluded is None,
+        })
+    return result
+
+
+def data_dictionary() -> dict:
+    return {
+        "measure": _("“trust”: the mean of “the police treat residents with respect” and “the police listen to "
+                     "residents' concerns”; “safety”: how safe residents feel from crime. Both 0 to 100."),
+        "period": _("“month”: one calendar month; “current”: the latest three full months; “previous”: the "
+                    "three months before those."),
+        "period_start": _("First day of the period (YYYY-MM-DD)."),
+        "period_end": _("Last day of the period (YYYY-MM-DD)."),
+        "neighbourhood": _("Neighbourhood code; “all”: the whole city."),
+        "group_variable": _("For a breakdown by group: the question (age_band, gender, race_ethnicity); empty "
+                            "otherwise."),
+        "group_value": _("For a breakdown by group: the answer."),
+        "enough_responses": _("false when fewer responses than the minimum were received: then no figure is "
+                              "given."),
+        "mean": _("The weighted estimate, 0 to 100."),
+        "ci_low": _("Lower end of the 95% confidence interval."),
+        "ci_high": _("Upper end of the 95% confidence interval."),
+        "standard_error": _("Standard error of the estimate (Taylor linearisation for a raked design)."),
+        "effective_sample_size": _("How many respondents a simple random sample would need for the same "
+                                   "precision (Kish)."),
+        "unweighted_mean": _("The plain average of the same answers, before weighting, for comparison."),
+        "respondents": _("Responses used. Empty when from 1 to 10 (hidden to protect privacy)."),
+        "respondents_suppressed": _("true when the count of respondents is hidden."),
+        "excluded_respondents": _("Eligible responses left out because a weighting question (age, gender, "
+                                  "race or ethnicity) was not answered. Empty when from 1 to 10."),
+        "excluded_suppressed": _("true when the count of excluded responses is hidden."),
+    }
+
+
+def as_json(agency: Agency, language: str) -> dict:
+    run = last_run(agency)
+    trust_settings = settings_for(agency)
+    terms = list(scoped(IssueTerm, agency).select_related("neighbourhood").order_by("neighbourhood__slug",
+                                                                                     "-mentions", "term"))
+    return {
+        "title": _("Community trust and safety: the estimates"),
+        "agency": {"slug": agency.slug, "name": agency.display_name(language)},
+        "language": language,
+        "computed_at": run.finished_at.isoformat() if run else None,
+        "method": {
+            "minimum_responses": trust_settings.minimum_responses,
+            "weight_bounds": [trust_settings.trim_lower, trust_settings.trim_upper],
+            "weighting_variables": list(WEIGHTING_VARIABLES),
+            "confidence_level": 0.95,
+            "suppression_threshold": THRESHOLD,
+        },
+        "estimates": download_rows(agency),
+        "issue_terms": [{"period_start": term.period_start.isoformat(),
+                         "neighbourhood": term.neighbourhood.slug if term.neighbourhood_id else CITY,
+                         "term": term.term, "respondents": term.mentions} for term in terms],
+        "data_dictionary": {"estimates": data_dictionary(),
+                            "issue_terms": _("Words and short phrases from the answers to “the number-one issue”, "
+                                             "with how many different respondents used them in the latest three "
+                                             "months; only those used by at least 11 are published.")},
+    }

@@ -1,0 +1,100 @@
+"""Every change to the stored trust index. Recomputing is the only way the estimates change: the dashboard
+reads what was stored and never recomputes on a page view."""
+
+import time as clock
+import zoneinfo
+from collections import Counter
+from datetime import date, datetime, time
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from commonbeat.core import audit
+from commonbeat.core.models import Agency, Neighbourhood
+from commonbeat.core.tenancy import scoped
+from commonbeat.surveys.models import Answer
+
+from . import issue_terms, trust_index
+from .models import IssueTerm, RecomputeRun, TrustEstimate, TrustSettings
+
+TOP_ISSUE = "top_issue"
+
+
+def settings_for(agency: Agency) -> TrustSettings:
+    """The agency's trust index settings; the defaults (unsaved) until an admin changes them, so reading
+    them never writes."""
+    return TrustSettings.objects.filter(agency=agency).first() or TrustSettings(agency=agency)
+
+
+def _bounds(period: trust_index.Period, tz: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
+    return (timezone.make_aware(datetime.combine(period.start, time.min), tz),
+            timezone.make_aware(datetime.combine(period.end, time.min), tz))
+
+
+def _estimate_row(agency: Agency, cell: trust_index.Cell, computed_at: datetime) -> TrustEstimate:
+    estimate = cell.estimate
+    row = TrustEstimate(
+        agency=agency, measure=cell.measure, period_kind=cell.period.kind, period_start=cell.period.start,
+        period_end=cell.period.last_day, neighbourhood_id=cell.neighbourhood_id,
+        group_variable=cell.group_variable, group_value=cell.group_value, respondents=cell.respondents,
+        excluded_respondents=cell.excluded, enough_responses=estimate is not None, computed_at=computed_at)
+    if estimate is not None:
+        row.mean, row.standard_error = estimate.mean, estimate.standard_error
+        row.ci_low, row.ci_high = max(0.0, estimate.ci_low), min(100.0, estimate.ci_high)
+        row.effective_sample_size = estimate.effective_sample_size
+        row.unweighted_mean = cell.unweighted_mean
+    return row
+
+
+def _issue_terms(agency: Agency, period: trust_index.Period, tz: zoneinfo.ZoneInfo) -> list[IssueTerm]:
+    """Terms from the number-one issue answers of the period, per neighbourhood and citywide, each used by
+    at least 11 respondents. The answers are read once and never stored anywhere else."""
+    start, end = _bounds(period, tz)
+    answers = list(Answer.objects.filter(
+        response__agency=agency, response__eligible=True, response__survey__counts_toward_trust_index=True,
+        response__neighbourhood__isnull=False, response__submitted_at__gte=start, response__submitted_at__lt=end,
+        question__code=TOP_ISSUE,
+    ).exclude(text="").order_by().values_list("response__neighbourhood_id", "text"))
+    vocabulary = issue_terms.lower_case_vocabulary(text for _, text in answers)
+    by_neighbourhood = issue_terms.count_terms(answers, vocabulary)
+    citywide = sum(by_neighbourhood.values(), start=Counter())
+    rows = []
+    for neighbourhood_id, counter in [*sorted(by_neighbourhood.items()), (None, citywide)]:
+        rows += [IssueTerm(agency=agency, period_start=period.start, neighbourhood_id=neighbourhood_id, term=term,
+                           mentions=mentions)
+                 for term, mentions in issue_terms.publishable(counter).items()]
+    return rows
+
+
+def recompute_trust_index(agency: Agency, *, today: date | None = None, actor=None) -> RecomputeRun:
+    """Recompute every trust and safety estimate and the number-one issues of the agency, and replace the
+    stored ones in one transaction (a page never sees half of the old and half of the new), recording the
+    run. The responses are read with one query and grouped in memory."""
+    tz = zoneinfo.ZoneInfo(agency.timezone)
+    started_at, started = timezone.now(), clock.perf_counter()
+    today = today or timezone.localdate(timezone=tz)
+    periods = trust_index.Periods.ending_before(today)
+    rules = trust_index.Rules.of(settings_for(agency))
+    neighbourhoods = list(scoped(Neighbourhood, agency).order_by("id"))
+    with np.errstate(all="ignore"):
+        computed = trust_index.compute(trust_index.read_responses(agency, periods, tz), periods, neighbourhoods,
+                                       rules)
+    terms = _issue_terms(agency, periods.current, tz)
+    computed_at = timezone.now()
+    estimates = [_estimate_row(agency, cell, computed_at) for cell in computed.cells]
+    with transaction.atomic():
+        TrustEstimate.objects.filter(agency=agency).delete()
+        IssueTerm.objects.filter(agency=agency).delete()
+        TrustEstimate.objects.bulk_create(estimates, batch_size=500)
+        IssueTerm.objects.bulk_create(terms, batch_size=500)
+        run = RecomputeRun.objects.create(
+            agency=agency, started_at=started_at, finished_at=timezone.now(), period_start=periods.start,
+            period_end=periods.months[-1].last_day, responses_used=computed.responses_used,
+            responses_excluded=computed.responses_excluded, estimates_written=len(estimates),
+            terms_written=len(terms))
+        audit.record("insights.trust_index_recomputed", actor=actor, agency=agency, target=run, changes={
+            "responses_used": run.responses_used, "responses_excluded": run.responses_excluded,
+            "estimates": run.estimates_written, "terms": run.terms_written,
+            "seconds": round(clock.perf_counter() - started, 2)})
+    return run
