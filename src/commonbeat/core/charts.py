@@ -268,12 +268,7 @@ class TrendRow:
     label: str
     points: list[Interval]  # one per series
     short_label: str = ""
-    counts: list[int | None] = field(default_factory=list)  # e.g. respondents, one per series (optional)
-
-    @property
-    def cells(self) -> list[tuple[Interval, int | None]]:
-        """(point, count) per series, for the table."""
-        return list(zip(self.points, self.counts or [None] * len(self.points), strict=True))
+    count: int | None = None  # e.g. respondents (None: not shown), when the trend has a count_label
 
 
 @dataclass
@@ -291,9 +286,8 @@ class Trend:
     rows: list[TrendRow]
     missing_label: str
     description: str = ""
-    count_label: str = ""  # heading of the counts columns, when rows carry counts (None: fewer than 11)
+    count_label: str = ""  # heading of the count column, when rows carry a count
     decimals: int = 0
-    threshold: int = THRESHOLD
 
     @property
     def legend(self) -> list[dict]:

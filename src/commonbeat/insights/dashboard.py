@@ -43,10 +43,15 @@ def measure_labels() -> dict[str, str]:
     return {Measure.TRUST: _("Trust"), Measure.SAFETY: _("Feeling safe")}
 
 
-def group_labels(language: str) -> dict[str, tuple[str, dict[str, str]]]:
-    """{variable: (question label, {value: answer label})} from the standard instrument, in `language`."""
-    titles = {"age_band": _("Age"), "gender": _("Gender"), "race_ethnicity": _("Race or ethnicity")}
-    return {spec["code"]: (titles[spec["code"]], {choice["value"]: text_in(choice["label"], language)
+def measure_in_sentence() -> dict[str, str]:
+    return {Measure.TRUST: _("trust"), Measure.SAFETY: _("feeling safe")}
+
+
+def group_labels(language: str) -> dict[str, tuple[str, str, dict[str, str]]]:
+    """{variable: (column heading, caption, {value: answer label})} from the standard instrument."""
+    titles = {"age_band": (_("Age"), _("By age")), "gender": (_("Gender"), _("By gender")),
+              "race_ethnicity": (_("Race or ethnicity"), _("By race or ethnicity"))}
+    return {spec["code"]: (*titles[spec["code"]], {choice["value"]: text_in(choice["label"], language)
                                                    for choice in spec["choices"]})
             for spec in STANDARD if spec["code"] in WEIGHTING_VARIABLES}
 
@@ -88,7 +93,8 @@ class Change:
 
     @property
     def direction(self) -> str:
-        return "up" if self.points > 0 else "down" if self.points < 0 else "same"
+        shown = round(self.points)
+        return "up" if shown > 0 else "down" if shown < 0 else "same"
 
 
 def change_between(current: Figure, previous: Figure) -> Change | None:
@@ -136,6 +142,7 @@ class Place:
     trust_change: Change | None
     safety_change: Change | None
     neighbourhood: Neighbourhood | None = None
+    shown: Figure | None = None  # the measure the map shows
 
     def figure(self, measure: str) -> Figure:
         return self.trust if measure == Measure.TRUST else self.safety
@@ -152,6 +159,7 @@ class GroupRow:
 class GroupTable:
     variable: str
     label: str
+    caption: str
     rows: list[GroupRow]
 
 
@@ -162,6 +170,7 @@ class Dashboard:
     minimum_responses: int
     measure: str
     measure_label: str
+    measure_in_sentence: str
     current_start: date | None = None
     current_end: date | None = None
     city: Place | None = None
@@ -215,10 +224,10 @@ def _trend(key: str, title: str, rows: list[TrustEstimate], published: dict) -> 
         figures = [_figure(found.get(measure), *published.get(getattr(found.get(measure), "pk", None), (0, 0)))
                    for measure in measures]
         trend_rows.append(TrendRow(month.strftime("%Y-%m"), label, [figure.interval for figure in figures],
-                                   short_label=short, counts=[figure.respondents for figure in figures]))
+                                   short_label=short, count=figures[0].respondents))
     return Trend(key=key, title=title, dimension_label=_("Month"),
                  series=[Series(measure, labels[measure]) for measure in measures], rows=trend_rows,
-                 missing_label=_("not enough responses"), count_label=_("Respondents"))
+                 missing_label=_("not enough responses"), count_label=_("Respondents (trust)"))
 
 
 def _terms_table(key: str, title: str, terms: list[IssueTerm]) -> Table | None:
@@ -236,14 +245,15 @@ def dashboard(agency: Agency, *, measure: str = Measure.TRUST, neighbourhood_slu
     measure = measure if measure in Measure.values else Measure.TRUST
     run = last_run(agency)
     board = Dashboard(agency=agency, run=run, minimum_responses=settings_for(agency).minimum_responses,
-                      measure=measure, measure_label=measure_labels()[measure], map_classes=_map_classes())
+                      measure=measure, measure_label=measure_labels()[measure],
+                      measure_in_sentence=measure_in_sentence()[measure], map_classes=_map_classes())
     if run is None:
         return board
     neighbourhoods = list(scoped(Neighbourhood, agency).order_by("name"))
     chosen = next((n for n in neighbourhoods if n.slug == neighbourhood_slug), None) or (
         neighbourhoods[0] if neighbourhoods else None)
-    rows = list(scoped(TrustEstimate, agency).filter(
-        ~Q(period_kind=PeriodKind.MONTH) | Q(neighbourhood__isnull=True) | Q(neighbourhood=chosen)))
+    # Every stored row (a few hundred): the counts shown must be suppressed exactly as in the downloads.
+    rows = list(scoped(TrustEstimate, agency))
     published = _published_counts(rows)
     current = {(r.measure, r.neighbourhood_id, r.group_variable, r.group_value): r for r in rows
                if r.period_kind == PeriodKind.CURRENT}
@@ -262,7 +272,7 @@ def dashboard(agency: Agency, *, measure: str = Measure.TRUST, neighbourhood_slu
         changes = {m: change_between(figures[m], figure_of(previous.get((m, neighbourhood_id))))
                    for m in Measure.values}
         return Place(key, name, figures[Measure.TRUST], figures[Measure.SAFETY], changes[Measure.TRUST],
-                     changes[Measure.SAFETY], neighbourhood)
+                     changes[Measure.SAFETY], neighbourhood, figures[measure])
 
     board.city = place(CITY, _("Whole city"), None)
     board.places = [place(n.slug, n.name, n.id, n) for n in neighbourhoods]
@@ -283,8 +293,8 @@ def dashboard(agency: Agency, *, measure: str = Measure.TRUST, neighbourhood_slu
         board.neighbourhood_terms = _terms_table(
             "neighbourhood-issues", _("The number-one issues named in %(name)s") % {"name": chosen.name},
             [t for t in terms if t.neighbourhood_id == chosen.id][:TOP_TERMS])
-    for variable, (title, answers) in group_labels(language).items():
-        board.groups.append(GroupTable(variable, title, [
+    for variable, (title, caption, answers) in group_labels(language).items():
+        board.groups.append(GroupTable(variable, title, caption, [
             GroupRow(label, figure_of(current.get((Measure.TRUST, None, variable, value))),
                      figure_of(current.get((Measure.SAFETY, None, variable, value))))
             for value, label in answers.items()]))

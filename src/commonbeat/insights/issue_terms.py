@@ -54,7 +54,8 @@ something still such than that the their theirs them themselves then there these
 those though through to too under until up upon us very via want wants was we well were what when where
 which while who whom whose why will with within without would yes yet you your yours yourself yourselves im
 i'm it's don't dont can't cant issue issues problem problems concern concerns number biggest main top police
-officers officer cops neighborhood neighbourhood area think better good bad lack
+officers officer cops neighborhood neighbourhood area think better good bad lack people person help call called
+calling someone anyone everyone everything nothing always
 """)
 
 SPANISH_STOPWORDS = _words("""
@@ -64,7 +65,7 @@ están estas este esto estos fue fueron ha han hasta hay la las le les lo los m�
 muchos muchas nada ni no nos nosotros o otra otras otro otros para pero poco por porque que qué quien
 quienes se sea según ser si sí sin sobre son su sus también tan tanto te tengo tiene tienen todo todos tu
 tus un una uno unos unas usted ustedes y ya yo problema problemas principal policía policia barrio
-vecindario zona mejor mayor falta favor hace
+vecindario zona mejor mayor falta favor hace gente personas ayuda
 """)
 
 STOPWORDS = ENGLISH_STOPWORDS | SPANISH_STOPWORDS
@@ -111,7 +112,15 @@ def _keep(word: Word, known_lower_case: set[str]) -> str | None:
     return lowered
 
 
-def terms_of(text: str, known_lower_case: set[str]) -> set[str]:
+@dataclass(frozen=True)
+class AnswerTerms:
+    """What one answer mentions: single words, and phrases of two or three words."""
+
+    words: frozenset[str]
+    phrases: frozenset[str]
+
+
+def terms_of(text: str, known_lower_case: set[str]) -> AnswerTerms:
     """The words and short phrases of one answer (each once)."""
     found: set[str] = set()
     for sentence in _sentences(text):
@@ -124,7 +133,8 @@ def terms_of(text: str, known_lower_case: set[str]) -> set[str]:
                 run = []
             else:
                 run.append(word)
-    return {term for term in found if len(term) <= MAX_TERM_LENGTH}
+    found = {term for term in found if len(term) <= MAX_TERM_LENGTH}
+    return AnswerTerms(frozenset(t for t in found if " " not in t), frozenset(t for t in found if " " in t))
 
 
 def _run_terms(words: list[str]) -> set[str]:
@@ -155,26 +165,28 @@ def lower_case_vocabulary(texts: Iterable[str]) -> set[str]:
     return vocabulary
 
 
-def count_terms(answers: Iterable[tuple[object, str]], known_lower_case: set[str]) -> dict[object, Counter]:
-    """{area: Counter(term -> respondents)} for (area, answer text) pairs, one answer per respondent."""
-    counts: dict[object, Counter] = {}
+def analyse(answers: Iterable[tuple[object, str]]) -> dict[object, list[AnswerTerms]]:
+    """{area: the terms of each answer} for (area, answer text) pairs, one answer per respondent."""
+    answers = list(answers)
+    vocabulary = lower_case_vocabulary(text for _, text in answers)
+    by_area: dict[object, list[AnswerTerms]] = {}
     for area, text in answers:
-        counts.setdefault(area, Counter()).update(terms_of(text, known_lower_case))
-    return counts
+        by_area.setdefault(area, []).append(terms_of(text, vocabulary))
+    return by_area
 
 
-def publishable(counter: Counter, threshold: int = THRESHOLD) -> dict[str, int]:
-    """Terms used by at least `threshold` respondents. A word is left out when nearly all its uses are
-    inside a longer phrase that is kept ("dealing" inside "drug dealing"), so the list is not a row of
-    repeats."""
-    kept = {term: count for term, count in counter.items() if count >= threshold}
-    phrases = {term: count for term, count in kept.items() if " " in term}
-    result = {}
-    for term, count in kept.items():
-        if " " not in term:
-            inside = max((phrase_count for phrase, phrase_count in phrases.items() if term in phrase.split()),
-                         default=0)
-            if count - inside < threshold:
-                continue
-        result[term] = count
-    return dict(sorted(result.items(), key=lambda item: (-item[1], item[0])))
+def publishable(answers: list[AnswerTerms], threshold: int = THRESHOLD) -> dict[str, int]:
+    """{term: respondents who used it} for the terms at least `threshold` respondents used, most used first.
+
+    A phrase is kept when enough respondents used it. A single word is kept when enough respondents used it
+    outside the phrases kept ("dealing" only inside "drug dealing" is not listed again), and shown with
+    everyone who used it."""
+    phrases = Counter(phrase for answer in answers for phrase in answer.phrases)
+    kept_phrases = {phrase for phrase, count in phrases.items() if count >= threshold}
+    words = Counter(word for answer in answers for word in answer.words)
+    on_their_own = Counter(
+        word for answer in answers for word in answer.words
+        if not any(word in phrase.split() for phrase in answer.phrases & kept_phrases))
+    kept = {phrase: phrases[phrase] for phrase in kept_phrases}
+    kept |= {word: words[word] for word, count in on_their_own.items() if count >= threshold}
+    return dict(sorted(kept.items(), key=lambda item: (-item[1], item[0])))

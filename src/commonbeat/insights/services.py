@@ -3,7 +3,6 @@ reads what was stored and never recomputes on a page view."""
 
 import time as clock
 import zoneinfo
-from collections import Counter
 from datetime import date, datetime, time
 
 import numpy as np
@@ -56,14 +55,13 @@ def _issue_terms(agency: Agency, period: trust_index.Period, tz: zoneinfo.ZoneIn
         response__neighbourhood__isnull=False, response__submitted_at__gte=start, response__submitted_at__lt=end,
         question__code=TOP_ISSUE,
     ).exclude(text="").order_by().values_list("response__neighbourhood_id", "text"))
-    vocabulary = issue_terms.lower_case_vocabulary(text for _, text in answers)
-    by_neighbourhood = issue_terms.count_terms(answers, vocabulary)
-    citywide = sum(by_neighbourhood.values(), start=Counter())
+    by_neighbourhood = issue_terms.analyse(answers)
+    citywide = [answer for analysed in by_neighbourhood.values() for answer in analysed]
     rows = []
-    for neighbourhood_id, counter in [*sorted(by_neighbourhood.items()), (None, citywide)]:
+    for neighbourhood_id, analysed in [*sorted(by_neighbourhood.items()), (None, citywide)]:
         rows += [IssueTerm(agency=agency, period_start=period.start, neighbourhood_id=neighbourhood_id, term=term,
                            mentions=mentions)
-                 for term, mentions in issue_terms.publishable(counter).items()]
+                 for term, mentions in issue_terms.publishable(analysed).items()]
     return rows
 
 

@@ -16,7 +16,8 @@ The rules, in the order they apply:
   Citywide, all responses of the period are raked to the city's make-up (the sum of the neighbourhoods')
   with the neighbourhood as a fourth margin, so each neighbourhood counts for its share of the adults.
   A response with a blank weighting question, or an answer the census has no count for, cannot be
-  weighted: it is left out and counted as excluded.
+  weighted: it is left out and counted as excluded. Within a cell, a group too small to weight reliably
+  is first combined with its neighbour (`combine_sparse_groups`).
 - **Minimum.** A cell (neighbourhood or city, period, demographic group) with fewer responses than the
   agency's minimum (30 by default) is stored with `enough_responses=False` and no numbers.
 - **Breakdowns by group** (age band, gender, race/ethnicity) are citywide, for the current period: the

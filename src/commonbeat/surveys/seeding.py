@@ -18,6 +18,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 from commonbeat.accounts.models import Membership, User
@@ -66,16 +67,16 @@ CHANNELS = [(Channel.LINK, 55), (Channel.QR, 25), (Channel.EMBED, 20)]
 
 # The number-one issue: (topic, English phrasings, Spanish phrasings).
 ISSUES = [
-    ("speeding", ["Speeding cars on our street", "speeding near the school", "Speeding and reckless driving",
-                  "speeding on the main road"],
+    ("speeding", ["Speeding cars", "speeding near the school", "Speeding and reckless driving",
+                  "speeding on Harbor Road"],
      ["Exceso de velocidad en nuestra calle", "exceso de velocidad cerca de la escuela"]),
     ("break-ins", ["Car break-ins", "break-ins and package theft", "Home break-ins", "car break-ins at night"],
      ["Robos de autos", "robos a casas", "robos de paquetes"]),
     ("drugs", ["Drug dealing in the park", "drug dealing on the corner", "open drug use"],
      ["Venta de drogas en el parque", "venta de drogas en la esquina"]),
-    ("response-times", ["Slow response times", "response times when we call", "faster response times"],
+    ("response-times", ["Slow response times", "response times when we call 911", "faster response times"],
      ["Tiempos de respuesta lentos", "tiempos de respuesta muy largos"]),
-    ("lighting", ["Better street lighting", "street lighting on dark blocks", "broken street lights"],
+    ("lighting", ["Better street lighting", "street lighting on dark blocks", "broken streetlights"],
      ["Mejor alumbrado público", "alumbrado público en las calles oscuras"]),
     ("youth", ["More youth programs", "youth programs after school", "things for teenagers to do"],
      ["Más programas para jóvenes", "programas para jóvenes después de la escuela"]),
@@ -145,7 +146,7 @@ def _profiles(context: SeedContext, neighbourhoods: list[Neighbourhood]) -> list
         weights = [rng.uniform(0.5, 1.5) for _ in ISSUES]
         for favourite in rng.sample(range(len(ISSUES)), 3):
             weights[favourite] *= rng.uniform(3, 5)
-        per_month = (30 + 20 * neighbourhood.population / largest) * (0.6 if index == hard_to_reach else 1.0)
+        per_month = (38 + 10 * neighbourhood.population / largest) * (0.8 if index == hard_to_reach else 1.0)
         profiles.append(Profile(
             neighbourhood=neighbourhood, trust=rng.uniform(52, 72), safety=rng.uniform(55, 78),
             trust_trend=trend, safety_trend=0.5 * trend + rng.uniform(-3, 3), per_month=per_month,
@@ -213,19 +214,31 @@ def _wave(context: SeedContext, survey: Survey, profile: Profile, month_index: i
     return made
 
 
-def _answers(response: Response, answers: dict, questions: dict) -> list[Answer]:
+def _insert_answers(answered: list[tuple[int, dict]], questions: dict) -> None:
+    """One Answer row per question answered, as `submit_response` stores them, inserted in a few statements:
+    tens of thousands of model instances would take seconds to build."""
+    choices_field = Answer._meta.get_field("choices")
+    prepared: dict[str, object] = {"": choices_field.get_db_prep_save([], connection)}
     rows = []
-    for code, value in answers.items():
-        if value == "" or value is None:
-            continue
-        question = questions[code]
-        if code in ("safety", "respect", "listen"):
-            rows.append(Answer(response=response, question=question, number=value))
-        elif code in ("neighbourhood", "top_issue"):
-            rows.append(Answer(response=response, question=question, text=value))
-        else:
-            rows.append(Answer(response=response, question=question, choices=[value]))
-    return rows
+    for response_id, answers in answered:
+        for code, value in answers.items():
+            if value == "" or value is None:
+                continue
+            number, text, choice = None, "", ""
+            if code in ("safety", "respect", "listen"):
+                number = value
+            elif code in ("neighbourhood", "top_issue"):
+                text = value
+            else:
+                choice = value
+                if choice not in prepared:
+                    prepared[choice] = choices_field.get_db_prep_save([choice], connection)
+            rows.append((response_id, questions[code].pk, number, text, prepared[choice]))
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in ("response_id", "question_id", "number", "text", "choices"))
+    statement = f"INSERT INTO {quote(Answer._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, rows)
 
 
 def seed(context: SeedContext) -> None:
@@ -262,8 +275,8 @@ def seed(context: SeedContext) -> None:
             made += _wave(context, survey, profile, month_index, month_start, last_day, count, tz)
     made.sort(key=lambda pair: pair[0].submitted_at)
     responses = Response.objects.bulk_create([response for response, _ in made], batch_size=2000)
-    Answer.objects.bulk_create([answer for response, (_, answers) in zip(responses, made, strict=True)
-                                for answer in _answers(response, answers, questions)], batch_size=2000)
+    _insert_answers([(response.pk, answers) for response, (_, answers) in zip(responses, made, strict=True)],
+                    questions)
 
     run = insights.recompute_trust_index(agency, today=today)
     context.log.append(f"{agency.name}: {len(responses)} trust and safety survey responses over {months} months; "
