@@ -85,6 +85,22 @@ def test_the_trend_shows_the_chosen_neighbourhood_month_by_month(agency, compute
     assert "Alpha South End, month by month" in html
 
 
+def test_the_trends_can_be_shown_three_months_at_a_time(agency, computed, north):
+    quarters = TrustEstimate.objects.filter(agency=agency, period_kind="quarter", neighbourhood=north,
+                                            measure="trust")
+    assert quarters.count() == 8
+    last = quarters.order_by("-period_start").first()
+    current = TrustEstimate.objects.get(agency=agency, period_kind="current", neighbourhood=north, measure="trust",
+                                        group_variable="")
+    assert (last.period_start, last.period_end, last.respondents) == (
+        current.period_start, current.period_end, current.respondents)
+    assert last.mean == pytest.approx(current.mean)
+    html = page("/trust/?neighbourhood=alpha-north-end&by=quarter")
+    assert "Alpha North End, three months at a time" in html and "Whole city, three months at a time" in html
+    assert "Aug–Oct 2026" in html and "September 2026" not in html
+    assert 'name="by" value="quarter"' in html
+
+
 def test_an_unknown_neighbourhood_or_measure_falls_back_to_the_defaults(computed):
     html = page("/trust/?neighbourhood=nowhere&measure=happiness")
     assert "Trust, by neighbourhood" in html and "Alpha North End, month by month" in html

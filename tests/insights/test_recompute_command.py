@@ -17,7 +17,7 @@ def test_the_command_recomputes_every_agency(agency, other_agency):
     call_command("recompute_trust_index", stdout=output)
     assert RecomputeRun.objects.filter(agency=agency).count() == 1
     assert RecomputeRun.objects.filter(agency=other_agency).count() == 1
-    assert "alpha: 180 estimates" in output.getvalue() and "beta: 180 estimates" in output.getvalue()
+    assert "alpha: 228 estimates" in output.getvalue() and "beta: 228 estimates" in output.getvalue()
 
 
 def test_the_command_can_recompute_one_agency(agency, other_agency):
@@ -33,7 +33,7 @@ def test_the_command_names_an_unknown_agency(db):
 
 def test_the_background_task_recomputes(agency, other_agency):
     result = recompute_trust_index.enqueue(agency.id)
-    assert result.return_value == 180
+    assert result.return_value == 228
     assert RecomputeRun.objects.filter(agency=agency).count() == 1
     assert not RecomputeRun.objects.filter(agency=other_agency).exists()
 

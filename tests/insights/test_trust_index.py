@@ -300,7 +300,8 @@ def test_recomputing_replaces_the_stored_estimates_and_records_a_run(agency, sur
     answered(survey, north, at(*CURRENT_MONTH), mixed_people(40, seed=19))
     first = services.recompute_trust_index(agency, today=TODAY)
     count = TrustEstimate.objects.filter(agency=agency).count()
-    assert count == first.estimates_written == 2 * (24 + 2) * 3 + 2 * 12  # 2 measures × 26 periods × (2 + city)
+    # 2 measures × (24 months + current + previous + 8 three-month periods) × (2 neighbourhoods + city), + groups
+    assert count == first.estimates_written == 2 * (24 + 2 + 8) * 3 + 2 * 12
     answered(survey, north, at(*CURRENT_MONTH), mixed_people(40, seed=20))
     second = services.recompute_trust_index(agency, today=TODAY)
     assert TrustEstimate.objects.filter(agency=agency).count() == count
@@ -316,7 +317,7 @@ def test_recomputing_is_audited(agency, survey, north):
 
     services.recompute_trust_index(agency, today=TODAY)
     event = AuditEvent.objects.get(agency=agency, action="insights.trust_index_recomputed")
-    assert event.changes["estimates"] == 180
+    assert event.changes["estimates"] == 228
 
 
 def test_recomputing_an_agency_with_no_answers_stores_empty_cells(agency):

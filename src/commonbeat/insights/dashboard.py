@@ -115,10 +115,11 @@ def _published_counts(rows: list[TrustEstimate]) -> dict[int, tuple[int | None, 
     so complementary suppression keeps a hidden count from being worked out by subtraction."""
     families: dict[tuple, list[TrustEstimate]] = defaultdict(list)
     for row in rows:
+        period = (row.measure, row.period_kind, row.period_start, row.period_end)
         if row.group_variable:
-            families[(row.measure, row.period_start, row.period_end, "group", row.group_variable)].append(row)
+            families[(*period, "group", row.group_variable)].append(row)
         elif row.neighbourhood_id is not None:
-            families[(row.measure, row.period_start, row.period_end, "neighbourhood")].append(row)
+            families[(*period, "neighbourhood")].append(row)
     published = {row.pk: (suppress_total(row.respondents), suppress_total(row.excluded_respondents))
                  for row in rows if row.neighbourhood_id is None and not row.group_variable}
     for family in families.values():
@@ -180,6 +181,7 @@ class Dashboard:
     map_classes: list[dict] = field(default_factory=list)
     city_trend: Trend | None = None
     neighbourhood_trend: Trend | None = None
+    step: str = PeriodKind.MONTH
     city_terms: Table | None = None
     neighbourhood_terms: Table | None = None
     groups: list[GroupTable] = field(default_factory=list)
@@ -207,11 +209,19 @@ def _map_classes() -> list[dict]:
             for low, high, colour in MAP_CLASSES]
 
 
-def _month_label(day: date) -> tuple[str, str]:
-    return date_format(day, "YEAR_MONTH_FORMAT"), date_format(day, "M Y")
+def _month_label(row: TrustEstimate) -> tuple[str, str]:
+    return date_format(row.period_start, "YEAR_MONTH_FORMAT"), date_format(row.period_start, "M Y")
 
 
-def _trend(key: str, title: str, rows: list[TrustEstimate], published: dict) -> Trend:
+def _quarter_label(row: TrustEstimate) -> tuple[str, str]:
+    label = f"{date_format(row.period_start, 'M')}–{date_format(row.period_end, 'M Y')}"
+    return label, label
+
+
+TREND_STEPS = {PeriodKind.MONTH: _month_label, PeriodKind.QUARTER: _quarter_label}
+
+
+def _trend(key: str, title: str, rows: list[TrustEstimate], published: dict, step: str = PeriodKind.MONTH) -> Trend:
     labels = measure_labels()
     by_month: dict[date, dict[str, TrustEstimate]] = defaultdict(dict)
     for row in rows:
@@ -220,12 +230,13 @@ def _trend(key: str, title: str, rows: list[TrustEstimate], published: dict) -> 
     trend_rows = []
     for month in sorted(by_month):
         found = by_month[month]
-        label, short = _month_label(month)
+        label, short = TREND_STEPS[step](next(iter(found.values())))
         figures = [_figure(found.get(measure), *published.get(getattr(found.get(measure), "pk", None), (0, 0)))
                    for measure in measures]
         trend_rows.append(TrendRow(month.strftime("%Y-%m"), label, [figure.interval for figure in figures],
                                    short_label=short, count=figures[0].respondents))
-    return Trend(key=key, title=title, dimension_label=_("Month"),
+    return Trend(key=key, title=title,
+                 dimension_label=_("Month") if step == PeriodKind.MONTH else _("Three months"),
                  series=[Series(measure, labels[measure]) for measure in measures], rows=trend_rows,
                  missing_label=_("not enough responses"), count_label=_("Respondents (trust)"))
 
@@ -239,10 +250,11 @@ def _terms_table(key: str, title: str, terms: list[IssueTerm]) -> Table | None:
 
 
 def dashboard(agency: Agency, *, measure: str = Measure.TRUST, neighbourhood_slug: str = "",
-              language: str = "en") -> Dashboard:
+              language: str = "en", step: str = PeriodKind.MONTH) -> Dashboard:
     """The dashboard's figures for the current period, the trends of the city and of one neighbourhood
     (the one asked for, else the first by name), the number-one issues and the breakdowns by group."""
     measure = measure if measure in Measure.values else Measure.TRUST
+    step = step if step in TREND_STEPS else PeriodKind.MONTH
     run = last_run(agency)
     board = Dashboard(agency=agency, run=run, minimum_responses=settings_for(agency).minimum_responses,
                       measure=measure, measure_label=measure_labels()[measure],
@@ -278,13 +290,16 @@ def dashboard(agency: Agency, *, measure: str = Measure.TRUST, neighbourhood_slu
     board.places = [place(n.slug, n.name, n.id, n) for n in neighbourhoods]
     board.chosen = next((p for p in board.places if p.neighbourhood == chosen), None)
     board.map = _map(neighbourhoods, board.places, measure)
-    months = [r for r in rows if r.period_kind == PeriodKind.MONTH and not r.group_variable]
-    board.city_trend = _trend("city-trend", _("Whole city, month by month"),
-                              [r for r in months if r.neighbourhood_id is None], published)
+    board.step = step
+    steps = [r for r in rows if r.period_kind == step and not r.group_variable]
+    by_month = step == PeriodKind.MONTH
+    board.city_trend = _trend("city-trend", _("Whole city, month by month") if by_month
+                              else _("Whole city, three months at a time"),
+                              [r for r in steps if r.neighbourhood_id is None], published, step)
     if chosen is not None:
-        board.neighbourhood_trend = _trend(
-            "neighbourhood-trend", _("%(name)s, month by month") % {"name": chosen.name},
-            [r for r in months if r.neighbourhood_id == chosen.id], published)
+        title = (_("%(name)s, month by month") if by_month else _("%(name)s, three months at a time"))
+        board.neighbourhood_trend = _trend("neighbourhood-trend", title % {"name": chosen.name},
+                                           [r for r in steps if r.neighbourhood_id == chosen.id], published, step)
     terms = list(scoped(IssueTerm, agency).filter(period_start=board.current_start).filter(
         Q(neighbourhood__isnull=True) | Q(neighbourhood=chosen)).order_by("-mentions", "term"))
     board.city_terms = _terms_table("city-issues", _("The number-one issues named across the city"),
@@ -384,8 +399,9 @@ def data_dictionary() -> dict:
     return {
         "measure": _("“trust”: the mean of “the police treat residents with respect” and “the police listen to "
                      "residents' concerns”; “safety”: how safe residents feel from crime. Both 0 to 100."),
-        "period": _("“month”: one calendar month; “current”: the latest three full months; “previous”: the "
-                    "three months before those."),
+        "period": _("“month”: one calendar month; “quarter”: three months, the last of them ending with the "
+                    "current period; “current”: the latest three full months; “previous”: the three months "
+                    "before those."),
         "period_start": _("First day of the period (YYYY-MM-DD)."),
         "period_end": _("Last day of the period (YYYY-MM-DD)."),
         "neighbourhood": _("Neighbourhood code; “all”: the whole city."),

@@ -17,6 +17,7 @@ class Measure(models.TextChoices):
 
 class PeriodKind(models.TextChoices):
     MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Three months")
     CURRENT = "current", _("Latest three months")
     PREVIOUS = "previous", _("The three months before")
 
@@ -75,7 +76,8 @@ class TrustEstimate(AgencyOwned):
     class Meta:
         indexes = [models.Index(fields=["agency", "measure", "period_start", "neighbourhood"])]
         constraints = [models.UniqueConstraint(
-            F("agency"), F("measure"), F("period_start"), F("period_end"), Coalesce(F("neighbourhood"), Value(0)),
+            F("agency"), F("measure"), F("period_kind"), F("period_start"), F("period_end"),
+            Coalesce(F("neighbourhood"), Value(0)),
             F("group_variable"), F("group_value"), name="one_estimate_per_cell")]
 
     def __str__(self) -> str:

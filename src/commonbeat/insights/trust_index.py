@@ -98,6 +98,7 @@ class Periods:
     months: list[Period]
     current: Period
     previous: Period
+    quarters: list[Period]
 
     @classmethod
     def ending_before(cls, today: date) -> "Periods":
@@ -108,7 +109,10 @@ class Periods:
                   for step in range(MONTHS)]
         current = Period(PeriodKind.CURRENT, add_months(end, -CURRENT_MONTHS), end)
         previous = Period(PeriodKind.PREVIOUS, add_months(end, -2 * CURRENT_MONTHS), current.start)
-        return cls(months, current, previous)
+        # Three-month periods aligned on the end, so the last one is the current period.
+        quarters = [Period(PeriodKind.QUARTER, add_months(first, step), add_months(first, step + CURRENT_MONTHS))
+                    for step in range(0, MONTHS, CURRENT_MONTHS)]
+        return cls(months, current, previous, quarters)
 
     @property
     def start(self) -> date:
@@ -393,7 +397,7 @@ def compute(responses: Responses, periods: Periods, neighbourhoods: Iterable[Nei
     neighbourhood_margins = {n.id: census_margins(n) for n in neighbourhoods}
     margins_of_city = city_margins(neighbourhood_margins)
     period_masks = [(period, responses.month == index) for index, period in enumerate(periods.months)]
-    for period in (periods.current, periods.previous):
+    for period in (periods.current, periods.previous, *periods.quarters):
         first, last = periods.month_range(period)
         period_masks.append((period, (responses.month >= first) & (responses.month < last)))
 

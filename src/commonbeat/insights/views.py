@@ -22,7 +22,7 @@ def _download(response: HttpResponse, request: HttpRequest, extension: str) -> H
 def trust_dashboard(request: HttpRequest) -> HttpResponse:
     measure = request.GET.get("measure", Measure.TRUST)
     board = figures.dashboard(request.agency, measure=measure, neighbourhood_slug=request.GET.get("neighbourhood", ""),
-                              language=get_language() or "en")
+                              language=get_language() or "en", step=request.GET.get("by", "month"))
     return render(request, "insights/dashboard.html", {"board": board, "measures": figures.measure_labels()})
 
 
