@@ -8,14 +8,14 @@ from django.urls import path
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from commonbeat.core.downloads import as_download
+
 from . import dashboard as figures
 from .models import Measure
 
 
 def _download(response: HttpResponse, request: HttpRequest, extension: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{request.agency.slug}-trust-index.{extension}"'
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    return as_download(response, f"{request.agency.slug}-trust-index.{extension}")
 
 
 @require_safe

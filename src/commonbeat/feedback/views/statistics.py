@@ -9,6 +9,8 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from commonbeat.core.downloads import as_download
+
 from ..statistics import CSV_COLUMNS, DEFAULT_MONTHS, PERIOD_CHOICES, Figures, Period, as_json, complaint_figures
 from ..statistics import long_rows as statistics_rows
 
@@ -28,9 +30,7 @@ def _file_name(figures: Figures, extension: str) -> str:
 
 
 def _download_headers(response: HttpResponse, figures: Figures, extension: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{_file_name(figures, extension)}"'
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    return as_download(response, _file_name(figures, extension))
 
 
 @require_safe
