@@ -33,6 +33,12 @@ class Action(models.TextChoices):
     GRANT_IDENTITY_ACCESS = "grant_identity_access", _("Let a reviewer see who filed a report")
     MANAGE_EARLY_INTERVENTION = "manage_early_intervention", _("Review early-intervention alerts")
     MANAGE_SURVEYS = "manage_surveys", _("Build and distribute surveys, read responses")
+    MANAGE_EVENTS = "manage_events", _("Plan community events and read RSVPs")
+    RUN_EVENTS = "run_events", _("Check people in and log officer participation at events")
+    MANAGE_PROBLEMS = "manage_problems", _("Run problem-solving projects")
+    LOG_PATROLS = "log_patrols", _("Log foot and bike patrols")
+    MANAGE_PATROLS = "manage_patrols", _("See every patrol and set weekly patrol targets")
+    VIEW_ENGAGEMENT_FIGURES = "view_engagement_figures", _("See engagement figures by unit and officer")
 
 
 ALL_STAFF = frozenset(Role)
@@ -57,6 +63,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.GRANT_IDENTITY_ACCESS: frozenset(),
     Action.MANAGE_EARLY_INTERVENTION: frozenset({Role.INVESTIGATOR}),
     Action.MANAGE_SURVEYS: frozenset({Role.ENGAGEMENT_STAFF}),
+    Action.MANAGE_EVENTS: frozenset({Role.ENGAGEMENT_STAFF}),
+    Action.RUN_EVENTS: frozenset({Role.ENGAGEMENT_STAFF, Role.OFFICER}),
+    Action.MANAGE_PROBLEMS: frozenset({Role.ENGAGEMENT_STAFF, Role.OFFICER}),
+    Action.LOG_PATROLS: frozenset({Role.OFFICER, Role.ENGAGEMENT_STAFF}),
+    Action.MANAGE_PATROLS: frozenset({Role.ENGAGEMENT_STAFF}),
+    Action.VIEW_ENGAGEMENT_FIGURES: frozenset({Role.ENGAGEMENT_STAFF, Role.OVERSIGHT_REVIEWER, Role.OFFICER}),
 }
 
 

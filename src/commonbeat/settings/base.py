@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "commonbeat.feedback",
     "commonbeat.surveys",
     "commonbeat.insights",
+    "commonbeat.engagement",
+    "commonbeat.patrols",
     "commonbeat.api",
     "commonbeat.open311",
     "commonbeat.core.apps.CommonBeatAdminConfig",

@@ -9,13 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from commonbeat.core.models import AgencyOwned, Neighbourhood
-
-
-def text_in(texts: dict, language: str) -> str:
-    """The text in `language`, else English, else any language given."""
-    if not texts:
-        return ""
-    return texts.get(language) or texts.get("en") or next(iter(texts.values()))
+from commonbeat.core.texts import text_in  # noqa: F401  (re-exported: surveys code reads it from here)
 
 
 class SurveyStatus(models.TextChoices):
