@@ -20,5 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("commonbeat.feedback.urls")),
     path("", include("commonbeat.surveys.urls")),
     path("", include("commonbeat.insights.urls")),
+    path("", include("commonbeat.engagement.urls")),
+    path("", include("commonbeat.patrols.urls")),
     prefix_default_language=False,
 )

@@ -1,2 +1,4 @@
+from .views import public, staff
+
 app_name = "engagement"
-urlpatterns = []
+urlpatterns = public.urlpatterns + staff.urlpatterns
