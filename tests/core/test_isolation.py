@@ -4,17 +4,24 @@ Every route of the project is fetched as Alpha's admin on Alpha's host, and noth
 A new route must be added to ROUTES_WITH_ARGUMENTS (with Beta's objects) or it fails the coverage test.
 """
 
+from datetime import timedelta
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from commonbeat.accounts import services
 from commonbeat.accounts.models import Membership
 from commonbeat.accounts.roles import Role
 from commonbeat.core import audit
-from commonbeat.core.models import Officer
+from commonbeat.core.models import Neighbourhood, Officer
+from commonbeat.engagement import services as engagement
+from commonbeat.engagement.models import Event, Milestone, OfficerParticipation, Problem, Rsvp
 from commonbeat.feedback import early_intervention
 from commonbeat.feedback import services as feedback
 from commonbeat.feedback.models import Alert, AlertPolicy, AllegationCategory, Classification, Metric, Report
+from commonbeat.patrols import services as patrols
+from commonbeat.patrols.models import Patrol
 from commonbeat.surveys import services as surveys
 from commonbeat.surveys.models import Survey
 
@@ -56,7 +63,33 @@ def route_args(beta_user, beta_token):
         "s/<slug:slug>/embed/": f"/s/{survey.slug}/embed/",
         "s/<slug:slug>/thanks/": f"/s/{survey.slug}/thanks/",
         **staff_survey_routes(survey),
+        **engagement_routes(beta_token.agency),
     }
+
+
+def engagement_routes(beta) -> dict:
+    event, problem = Event.objects.get(agency=beta), Problem.objects.get(agency=beta)
+    rsvp, patrol = Rsvp.objects.get(agency=beta), Patrol.objects.get(agency=beta)
+    participation = OfficerParticipation.objects.get(agency=beta)
+    milestone = Milestone.objects.get(problem=problem)
+    routes = {
+        "events/feed/neighbourhood/<slug:slug>.ics": "/events/feed/neighbourhood/beta-south-end.ics",
+        "events/feed/kind/<slug:slug>.ics": f"/events/feed/kind/{event.kind.slug}.ics",
+        "events/rsvp/<str:token>/": f"/events/rsvp/{engagement.rsvp_token(rsvp)}/",
+        "events/<int:pk>/": f"/events/{event.id}/",
+        "events/<int:pk>.ics": f"/events/{event.id}.ics",
+        "problem-solving/<int:pk>/": f"/problem-solving/{problem.id}/",
+        "console/events/participation/<int:pk>/remove/": f"/console/events/participation/{participation.id}/remove/",
+        "console/events/rsvps/<int:pk>/check-in/": f"/console/events/rsvps/{rsvp.id}/check-in/",
+        "console/events/check-in/<str:token>/": f"/console/events/check-in/{engagement.rsvp_token(rsvp)}/",
+        "console/problems/milestones/<int:pk>/done/": f"/console/problems/milestones/{milestone.id}/done/",
+        "console/patrols/<int:pk>/": f"/console/patrols/{patrol.id}/",
+    }
+    for tail in ["", "edit/", "cancel/", "walk-ins/", "participation/", "concerns/", "feedback/", "check-in-code/"]:
+        routes[f"console/events/<int:pk>/{tail}"] = f"/console/events/{event.id}/{tail}"
+    for tail in ["", "edit/", "updates/", "milestones/", "close/"]:
+        routes[f"console/problems/<int:pk>/{tail}"] = f"/console/problems/{problem.id}/{tail}"
+    return routes
 
 
 def staff_survey_routes(survey) -> dict:
@@ -76,11 +109,33 @@ def beta_world(other_agency, other_admin):
     token, secret = services.issue_api_token(other_admin, other_agency, name="beta integration")
     audit.record("beta.secret_thing", actor=other_admin, agency=other_agency, target=other_agency)
     beta_complaint(other_agency, other_admin)
+    beta_engagement(other_agency, other_admin)
     survey = surveys.open_survey(other_admin, surveys.create_survey(other_admin, other_agency, slug="beta-survey",
                                                                     title={"en": "Beta trust survey"}))
     surveys.submit_response(other_agency, survey, {"neighbourhood": "beta-north-end", "safety": 5, "respect": 5,
                                                    "listen": 5, "top_issue": "Beta free text"})
     return token, secret
+
+
+def beta_engagement(other_agency, other_admin):
+    """A Beta event with a reply, an officer's hours and a concern turned project; and a Beta patrol."""
+    starts = timezone.now() + timedelta(days=2)
+    north = Neighbourhood.objects.get(agency=other_agency, slug="beta-north-end")
+    officer = Officer.objects.get(agency=other_agency)
+    event = engagement.create_event(other_admin, other_agency, engagement.EventDetails(
+        kind=engagement.event_kinds(other_agency).first(), title={"en": "Beta block party"}, starts_at=starts,
+        ends_at=starts + timedelta(hours=2), address="1 Beta Street", organiser="Beta organiser",
+        latitude=40.005, longitude=-79.995))
+    engagement.rsvp(other_agency, event, name="Beta Resident", email="beta@example.org")
+    engagement.log_participation(other_admin, event, officer, role="host", hours=2)
+    concern = engagement.record_concern(other_admin, event, "Beta concern about speeding")
+    problem = engagement.open_problem(other_admin, other_agency, engagement.ProblemDetails(
+        title={"en": "Beta speeding project"}, neighbourhood=north), concerns=[concern])
+    engagement.add_milestone(other_admin, problem, {"en": "Beta milestone"})
+    ended = timezone.now() - timedelta(days=2)
+    patrols.log_patrol(other_admin, other_agency, patrols.PatrolDetails(
+        officer=officer, mode="foot", started_at=ended - timedelta(hours=2), ended_at=ended, neighbourhoods=[north],
+        notes="Beta patrol notes"))
 
 
 def beta_complaint(other_agency, other_admin):

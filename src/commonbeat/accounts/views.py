@@ -113,6 +113,18 @@ def console(request):
         (Action.MANAGE_SURVEYS, _("Surveys"),
          _("Build surveys in English and Spanish, share them by link, QR code and invitation, read the "
            "responses."), "surveys:staff_surveys"),
+        (Action.RUN_EVENTS, _("Community events"),
+         _("Plan events, check people in, count walk-ins, log officer participation and the concerns raised."),
+         "engagement:staff_events"),
+        (Action.MANAGE_PROBLEMS, _("Problem-solving projects"),
+         _("Turn residents' concerns into SARA projects with milestones, updates and a public page."),
+         "engagement:staff_problems"),
+        (Action.LOG_PATROLS, _("Patrols"),
+         _("Log foot and bike patrols from your phone and see your own; engagement staff see every patrol."),
+         "patrols:patrols"),
+        (Action.VIEW_ENGAGEMENT_FIGURES, _("Engagement figures"),
+         _("Events, attendance, officer hours at events and on patrol, and problem-solving projects by "
+           "neighbourhood, unit or officer."), "patrols:staff_figures"),
     ]
     available = [tool for tool in tools if can(request.user, request.agency, tool[0])]
     return render(request, "accounts/console.html", {

@@ -288,6 +288,11 @@ class Trend:
     description: str = ""
     count_label: str = ""  # heading of the count column, when rows carry a count
     decimals: int = 0
+    scale: str = "score"  # "score": an axis within 0–100; "amount": from zero to past the largest value (hours)
+
+    @property
+    def has_intervals(self) -> bool:
+        return any(point.low is not None for row in self.rows for point in row.points)
 
     @property
     def legend(self) -> list[dict]:
@@ -345,21 +350,27 @@ def _marker_path(index: int, x: float, y: float, r: float) -> str:
     return f"M{_r(x)},{_r(y - r * 1.2)} L{_r(x + r)},{_r(y)} L{_r(x)},{_r(y + r * 1.2)} L{_r(x - r)},{_r(y)} Z"
 
 
-def _value_range(trend: Trend) -> tuple[int, int]:
-    """The vertical axis: whole tens around every value and interval, within 0–100."""
+def _axis_ticks(trend: Trend) -> list[int]:
+    """The vertical axis: for a score, whole tens around every value and interval, within 0–100; for an
+    amount, round numbers from zero to past the largest value."""
     values = [v for row in trend.rows for point in row.points for v in (point.value, point.low, point.high)
               if v is not None]
+    if trend.scale == "amount":
+        return nice_ticks(max(values or [0]))
     if not values:
-        return 0, 100
+        return list(range(0, 101, 10))
     low = max(0, 10 * math.floor(min(values) / 10))
     high = min(100, 10 * math.ceil(max(values) / 10))
-    return (low, high) if high > low else (max(0, low - 10), min(100, high + 10))
+    if high <= low:
+        low, high = max(0, low - 10), min(100, high + 10)
+    return list(range(low, high + 1, 10))
 
 
 def line_chart(trend: Trend) -> LineChart:
     """Lines through each series' values, broken where there is no value, with a whisker for each interval."""
     plot_left, plot_width, plot_height, top, bottom = 44, 880, 260, 12, 30
-    low, high = _value_range(trend)
+    ticks = _axis_ticks(trend)
+    low, high = ticks[0], ticks[-1]
     scale = plot_height / (high - low)
     step = plot_width / max(len(trend.rows), 1)
     every = max(1, math.ceil(len(trend.rows) / 12))
@@ -370,7 +381,7 @@ def line_chart(trend: Trend) -> LineChart:
     def y_of(value: float) -> float:
         return _r(baseline - (value - low) * scale)
 
-    for tick in range(low, high + 1, 10):
+    for tick in ticks:
         chart.grid.append(Line(plot_left, y_of(tick), plot_left + plot_width, y_of(tick)))
         chart.texts.append(Text(plot_left - 6, _r(y_of(tick) + FONT_SIZE * 0.35), _format(tick), "end"))
     chart.axis.append(Line(plot_left, baseline, plot_left + plot_width, baseline))

@@ -100,3 +100,24 @@ def svg_paths(neighbourhoods, width: int = 600, height: int = 480) -> dict:
             }
         )
     return {"width": round((max_x - min_x) * scale), "height": round((max_y - min_y) * scale), "shapes": result}
+
+
+def svg_points(neighbourhoods, points, width: int = 600, height: int = 480) -> list[dict | None]:
+    """Each (longitude, latitude) in `points` placed on the map `svg_paths(neighbourhoods, width, height)` draws:
+    {"x": "12.3", "y": "45.6"} in the same frame, or None for a missing point, a point outside the
+    neighbourhoods' bounds (it would fall off the map), or when there is no map."""
+    shapes = [shape(n.boundary) for n in neighbourhoods]
+    if not shapes:
+        return [None for _ in points]
+    min_x = min(s.bounds[0] for s in shapes)
+    min_y = min(s.bounds[1] for s in shapes)
+    max_x = max(s.bounds[2] for s in shapes)
+    max_y = max(s.bounds[3] for s in shapes)
+    scale = min(width / ((max_x - min_x) or 1), height / ((max_y - min_y) or 1))
+    placed = []
+    for longitude, latitude in points:
+        if longitude is None or latitude is None or not (min_x <= longitude <= max_x and min_y <= latitude <= max_y):
+            placed.append(None)
+            continue
+        placed.append({"x": f"{(longitude - min_x) * scale:.1f}", "y": f"{(max_y - latitude) * scale:.1f}"})
+    return placed

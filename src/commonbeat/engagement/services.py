@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -44,6 +45,7 @@ from .models import (
 MAX_PARTY_SIZE = 10
 MAX_EVENT_HOURS = 24
 FEEDBACK_SURVEY_DAYS = 30
+RESIDENT = AnonymousUser()  # the audit log's actor for what a resident does without an account
 
 # The kinds every agency starts with: (slug, English, Spanish, is a public workshop).
 STANDARD_KINDS = [
@@ -289,7 +291,7 @@ def rsvp(agency: Agency, event: Event, *, name: str, email: str = "", party_size
     except IntegrityError:
         earlier = event.rsvps.get(idempotency_key=idempotency_key)
         return RsvpResult(earlier, rsvp_token(earlier), created=False)
-    audit.record("engagement.rsvp_received", agency=agency, target=reply,
+    audit.record("engagement.rsvp_received", actor=RESIDENT, agency=agency, target=reply,
                  changes={"event": event.pk, "status": status, "party_size": party_size})
     if reply.email:
         transaction.on_commit(lambda: tasks.email_rsvp.enqueue(reply.pk, "rsvp_" + status))
@@ -312,7 +314,7 @@ def cancel_rsvp(agency: Agency, token: str) -> Rsvp:
     was = reply.status
     reply.status, reply.cancelled_at = RsvpStatus.CANCELLED, timezone.now()
     reply.save(update_fields=["status", "cancelled_at"])
-    audit.record("engagement.rsvp_cancelled", agency=agency, target=reply, changes={"was": was})
+    audit.record("engagement.rsvp_cancelled", actor=RESIDENT, agency=agency, target=reply, changes={"was": was})
     if accepts_rsvps(event):
         _promote_waiting(event)
     return reply
@@ -505,7 +507,7 @@ def request_feedback(actor, event: Event) -> int:
         surveys.add_question(actor, survey, code="improve", kind="free_text",
                              text={"en": "What should we do differently next time?",
                                    "es": "¿Qué deberíamos hacer diferente la próxima vez?"})
-        surveys.set_schedule(actor, survey, opens_at=None,
+        survey = surveys.set_schedule(actor, survey, opens_at=None,
                              closes_at=timezone.now() + timedelta(days=FEEDBACK_SURVEY_DAYS))
         surveys.open_survey(actor, survey)
         event.save(update_fields=["feedback_survey_slug", "updated_at"])

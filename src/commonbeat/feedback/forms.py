@@ -4,7 +4,6 @@ The forms only parse and check what was typed so each mistake can be shown besid
 themselves (what can be filed, which files are accepted) are the services'.
 """
 
-import uuid
 import zoneinfo
 
 from django import forms
@@ -12,22 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commonbeat.core.models import Agency
+from commonbeat.core.submissions import new_token, valid_token
 
 from . import services
 from .models import Kind
-
-
-def new_token() -> str:
-    """A fresh random token for one rendering of a form, so a double-click or a re-POST is recognised."""
-    return uuid.uuid4().hex
-
-
-def valid_token(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 class MultipleFileInput(forms.FileInput):

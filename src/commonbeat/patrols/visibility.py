@@ -92,7 +92,7 @@ def route_cells(agency: Agency, first_day: date, last_day: date, *, now: datetim
     """Grid cells that at least `minimum` published patrols (started between the two days) passed through."""
     start, end = _local_bounds(agency, first_day, last_day)
     patrols = (published_patrols(agency, now).filter(started_at__gte=start, started_at__lt=end)
-               .exclude(route=None).values_list("route", flat=True))
+               .filter(route__isnull=False).values_list("route", flat=True))
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for route in patrols.iterator(chunk_size=500):
         line = segmentize(shape(route), CELL_DEGREES / 2)
@@ -104,3 +104,29 @@ def route_cells(agency: Agency, first_day: date, last_day: date, *, now: datetim
     return [Cell(round(i * CELL_DEGREES, 6), round(j * CELL_DEGREES, 6), round((i + 1) * CELL_DEGREES, 6),
                  round((j + 1) * CELL_DEGREES, 6), count)
             for (i, j), count in sorted(counts.items()) if count >= minimum]
+
+
+# ---------------------------------------------------------------- read by the pages and the engagement figures
+
+def latest_public_week(agency: Agency, now: datetime | None = None) -> date:
+    """The newest week the public may look at: the week (agency time) holding the moment up to which patrols
+    are published. Later weeks would show patrols that ended less than `PUBLIC_DELAY` ago."""
+    zone = zoneinfo.ZoneInfo(agency.timezone)
+    return week_start(published_until(now).astimezone(zone).date())
+
+
+def patrols_started_between(agency: Agency, first_day: date, last_day: date, *, public: bool = True,
+                            now: datetime | None = None):
+    """Patrols that started from midnight starting `first_day` to midnight ending `last_day` (agency time).
+    With `public`, only those that ended at least `PUBLIC_DELAY` ago."""
+    start, end = _local_bounds(agency, first_day, last_day)
+    patrols = published_patrols(agency, now) if public else scoped(Patrol, agency)
+    return patrols.filter(started_at__gte=start, started_at__lt=end)
+
+
+def hours_by_officer(patrols) -> dict[int, float]:
+    """{officer id: patrol hours} for a queryset of patrols (whole patrols, not shared among neighbourhoods)."""
+    hours: dict[int, float] = defaultdict(float)
+    for officer_id, started_at, ended_at in patrols.values_list("officer_id", "started_at", "ended_at"):
+        hours[officer_id] += (ended_at - started_at).total_seconds() / 3600
+    return dict(hours)

@@ -6,7 +6,6 @@ question. Texts come from the survey in the page's language, falling back to Eng
 another language than the page's carries its own `lang` attribute, so screen readers pronounce it right.
 """
 
-import uuid
 from dataclasses import dataclass, field
 
 from django.http import QueryDict
@@ -15,22 +14,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from commonbeat.core.models import Agency
+from commonbeat.core.submissions import new_token, valid_token
 
 from . import services
 from .models import Question, QuestionKind, Survey
-
-
-def new_token() -> str:
-    """A fresh random token for one rendering of the form, so a double-click or a re-sent page is recognised."""
-    return uuid.uuid4().hex
-
-
-def valid_token(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 @dataclass(frozen=True)

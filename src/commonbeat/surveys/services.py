@@ -89,6 +89,11 @@ def close_survey(actor, survey: Survey) -> Survey:
     return survey
 
 
+def find_survey(agency: Agency, slug: str) -> Survey | None:
+    """The agency's survey with this short name, for other apps that link to one."""
+    return scoped(Survey, agency).filter(slug=slug).first()
+
+
 def is_accepting(survey: Survey) -> bool:
     now = timezone.now()
     return (survey.status == SurveyStatus.OPEN and (survey.opens_at is None or survey.opens_at <= now)
