@@ -21,5 +21,7 @@ def test_the_minimum_cannot_go_below_11(admin_client, agency):
 
 def test_another_agencys_settings_are_out_of_reach(admin_client, other_agency):
     theirs = TrustSettings.objects.create(agency=other_agency, minimum_responses=50)
-    assert "50" not in admin_client.get("/admin/insights/trustsettings/").content.decode()
+    listing = admin_client.get("/admin/insights/trustsettings/").content.decode()
+    assert f"/admin/insights/trustsettings/{theirs.pk}/change/" not in listing
+    assert "Beta" not in listing
     assert admin_client.get(f"/admin/insights/trustsettings/{theirs.pk}/change/").status_code in (302, 403, 404)
