@@ -22,5 +22,8 @@ urlpatterns += i18n_patterns(
     path("", include("commonbeat.insights.urls")),
     path("", include("commonbeat.engagement.urls")),
     path("", include("commonbeat.patrols.urls")),
+    path("", include("commonbeat.training.urls")),
+    path("", include("commonbeat.programs.urls")),
+    path("", include("commonbeat.boards.urls")),
     prefix_default_language=False,
 )

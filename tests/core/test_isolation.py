@@ -5,6 +5,7 @@ A new route must be added to ROUTES_WITH_ARGUMENTS (with Beta's objects) or it f
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -13,6 +14,8 @@ from django.utils import timezone
 from commonbeat.accounts import services
 from commonbeat.accounts.models import Membership
 from commonbeat.accounts.roles import Role
+from commonbeat.boards import services as boards
+from commonbeat.boards.models import Board, BoardApplication, BoardMember, ImplementationMilestone, MeetingDocument
 from commonbeat.core import audit
 from commonbeat.core.models import Neighbourhood, Officer
 from commonbeat.engagement import services as engagement
@@ -22,8 +25,12 @@ from commonbeat.feedback import services as feedback
 from commonbeat.feedback.models import Alert, AlertPolicy, AllegationCategory, Classification, Metric, Report
 from commonbeat.patrols import services as patrols
 from commonbeat.patrols.models import Patrol
+from commonbeat.programs import services as programs
+from commonbeat.programs.models import Enrolment, Match, Program, ProgramKind, ProgramSession
 from commonbeat.surveys import services as surveys
 from commonbeat.surveys.models import Survey
+from commonbeat.training import services as training
+from commonbeat.training.models import Course, ImportBatch, Requirement, TrainingSession
 
 from ..factories import make_user, signed_in_client
 
@@ -64,6 +71,9 @@ def route_args(beta_user, beta_token):
         "s/<slug:slug>/thanks/": f"/s/{survey.slug}/thanks/",
         **staff_survey_routes(survey),
         **engagement_routes(beta_token.agency),
+        **programs_routes(beta_token.agency),
+        **training_routes(beta_token.agency),
+        **boards_routes(beta_token.agency),
     }
 
 
@@ -92,6 +102,57 @@ def engagement_routes(beta) -> dict:
     return routes
 
 
+def programs_routes(beta) -> dict:
+    league = Program.objects.get(agency=beta, slug="beta-league")
+    mentoring = Program.objects.get(agency=beta, slug="beta-mentoring")
+    session = ProgramSession.objects.get(program=league)
+    enrolment, match = Enrolment.objects.get(program=league), Match.objects.get(agency=beta)
+    routes = {
+        "programs/<slug:slug>/": f"/programs/{league.slug}/",
+        "programs/<slug:slug>/apply/": f"/programs/{league.slug}/apply/",
+        "programs/<slug:slug>/apply/thanks/": f"/programs/{league.slug}/apply/thanks/",
+        "console/programs/<int:pk>/outcome-survey/": f"/console/programs/{mentoring.id}/outcome-survey/",
+        "console/programs/<int:pk>/matches/": f"/console/programs/{mentoring.id}/matches/",
+        "console/programs/sessions/<int:pk>/attendance/": f"/console/programs/sessions/{session.id}/attendance/",
+        "console/programs/matches/<int:pk>/": f"/console/programs/matches/{match.id}/",
+        "console/programs/matches/<int:pk>/end/": f"/console/programs/matches/{match.id}/end/",
+    }
+    for tail in ["", "edit/", "sessions/", "figures.csv"]:
+        routes[f"console/programs/<int:pk>/{tail}"] = f"/console/programs/{league.id}/{tail}"
+    for tail in ["enrol/", "withdraw/", "consent/"]:
+        routes[f"console/programs/enrolments/<int:pk>/{tail}"] = f"/console/programs/enrolments/{enrolment.id}/{tail}"
+    return routes
+
+
+def boards_routes(beta) -> dict:
+    board = Board.objects.get(agency=beta, slug="beta-board")
+    document = MeetingDocument.objects.get(agency=beta)
+    meeting, member = document.meeting, BoardMember.objects.get(board=board)
+    application = BoardApplication.objects.get(board=board, member__isnull=True)
+    milestone = ImplementationMilestone.objects.get(agency=beta)
+    recommendation = milestone.recommendation
+    routes = {
+        "boards/meetings/<int:pk>/": f"/boards/meetings/{meeting.id}/",
+        "boards/meetings/<int:pk>.ics": f"/boards/meetings/{meeting.id}.ics",
+        "boards/documents/<int:pk>/": f"/boards/documents/{document.id}/",
+        "boards/recommendations/<int:pk>/": f"/boards/recommendations/{recommendation.id}/",
+        "boards/<slug:slug>/meetings.ics": f"/boards/{board.slug}/meetings.ics",
+        "console/boards/members/<int:pk>/end/": f"/console/boards/members/{member.id}/end/",
+        "console/boards/applications/<int:pk>/": f"/console/boards/applications/{application.id}/",
+        "console/boards/milestones/<int:pk>/done/": f"/console/boards/milestones/{milestone.id}/done/",
+    }
+    for tail in ["", "apply/", "apply/thanks/"]:
+        routes[f"boards/<slug:slug>/{tail}"] = f"/boards/{board.slug}/{tail}"
+    for tail in ["", "edit/", "meetings/new/", "recommendations/new/"]:
+        routes[f"console/boards/<int:pk>/{tail}"] = f"/console/boards/{board.id}/{tail}"
+    for tail in ["", "edit/", "publish/", "minutes/", "documents/", "cancel/"]:
+        routes[f"console/boards/meetings/<int:pk>/{tail}"] = f"/console/boards/meetings/{meeting.id}/{tail}"
+    for tail in ["", "respond/", "milestones/"]:
+        routes[f"console/boards/recommendations/<int:pk>/{tail}"] = (
+            f"/console/boards/recommendations/{recommendation.id}/{tail}")
+    return routes
+
+
 def staff_survey_routes(survey) -> dict:
     question, response = survey.questions.get(code="top_issue"), survey.responses.get()
     base = f"/console/surveys/{survey.id}"
@@ -110,6 +171,9 @@ def beta_world(other_agency, other_admin):
     audit.record("beta.secret_thing", actor=other_admin, agency=other_agency, target=other_agency)
     beta_complaint(other_agency, other_admin)
     beta_engagement(other_agency, other_admin)
+    beta_programs(other_agency, other_admin)
+    beta_boards(other_agency, other_admin)
+    beta_training(other_agency, other_admin)
     survey = surveys.open_survey(other_admin, surveys.create_survey(other_admin, other_agency, slug="beta-survey",
                                                                     title={"en": "Beta trust survey"}))
     surveys.submit_response(other_agency, survey, {"neighbourhood": "beta-north-end", "safety": 5, "respect": 5,
@@ -136,6 +200,95 @@ def beta_engagement(other_agency, other_admin):
     patrols.log_patrol(other_admin, other_agency, patrols.PatrolDetails(
         officer=officer, mode="foot", started_at=ended - timedelta(hours=2), ended_at=ended, neighbourhoods=[north],
         notes="Beta patrol notes"))
+
+
+def beta_program(other_admin, other_agency, slug: str, kind: str, title: str) -> Program:
+    today = programs.today_in(other_agency)
+    return programs.create_program(other_admin, other_agency, programs.ProgramDetails(
+        slug=slug, kind=kind, title={"en": title}, min_age=8, max_age=20, season_starts_on=today - timedelta(days=10),
+        season_ends_on=today + timedelta(days=100), description={"en": "Beta description"},
+        schools="Beta Middle School"))
+
+
+def beta_minor_enrolled(other_admin, other_agency, program: Program) -> Enrolment:
+    """A minor named Beta, applied for by a guardian with consent, then enrolled."""
+    enrolment = programs.apply(other_agency, program, programs.Application(
+        first_name="Beta", last_initial="Q", birth_year=programs.today_in(other_agency).year - 12,
+        school="Beta Middle School", guardian_name="Gwen Betason", guardian_contact="gwen.betason@example.org",
+        relationship="parent", consent_given=True)).enrolment
+    return programs.enrol(other_admin, enrolment)
+
+
+def beta_programs(other_agency, other_admin):
+    """A Beta league with a session attended by a minor; a Beta mentorship with Officer Betason matched to a
+    mentee, a logged meeting and an outcome survey."""
+    league = beta_program(other_admin, other_agency, "beta-league", ProgramKind.SPORTS_LEAGUE, "Beta summer league")
+    starts = timezone.now() - timedelta(days=1)
+    session = programs.add_session(other_admin, league, starts_at=starts, ends_at=starts + timedelta(hours=2),
+                                   place="Beta gym")
+    programs.record_attendance(other_admin, session, [beta_minor_enrolled(other_admin, other_agency, league)])
+    mentoring = beta_program(other_admin, other_agency, "beta-mentoring", ProgramKind.MENTORSHIP, "Beta mentoring")
+    mentee = beta_minor_enrolled(other_admin, other_agency, mentoring)
+    today = programs.today_in(other_agency)
+    mentor = programs.register_mentor(other_admin, other_agency, Officer.objects.get(agency=other_agency),
+                                      background_check_on=today - timedelta(days=30))
+    match = programs.match_mentor(other_admin, mentor, mentee, started_on=today - timedelta(days=7))
+    programs.log_meeting(other_admin, match, met_on=today - timedelta(days=1), minutes=60, note="Beta meeting note")
+    programs.open_outcome_survey(other_admin, mentoring, today.year)
+
+
+def beta_boards(other_agency, other_admin):
+    """A Beta board with a pending and an appointed applicant, a published meeting with a document, and a
+    recommendation the department accepted, with a milestone."""
+    board = boards.create_board(other_admin, other_agency, boards.BoardDetails(
+        slug="beta-board", name={"en": "Beta board"}, purpose={"en": "Beta purpose"}, seat_count=5, term_months=12))
+    for name in ["Beta Applicant", "Beta Member"]:
+        application = boards.apply(other_agency, board, boards.ApplicationDetails(
+            name=name, email=f"{name.split()[1].lower()}@beta.example.org", statement="Beta statement")).application
+    today = boards.today_in(other_agency)
+    boards.appoint(other_admin, application, term_start=today - timedelta(days=30))
+    starts = (timezone.now() + timedelta(days=10)).replace(minute=0, second=0, microsecond=0)
+    meeting = boards.publish_notice(other_admin, boards.schedule_meeting(other_admin, board, boards.MeetingDetails(
+        starts_at=starts, ends_at=starts + timedelta(hours=2), place="Beta hall", agenda={"en": "Beta agenda"})))
+    upload = SimpleUploadedFile("beta-agenda.pdf", b"%PDF-1.4 Beta agenda", content_type="application/pdf")
+    boards.add_document(other_admin, meeting, title="Beta agenda pack", upload=upload)
+    recommendation = boards.record_recommendation(
+        other_admin, board, title={"en": "Beta recommendation"}, text={"en": "Beta recommendation text"},
+        made_on=today - timedelta(days=10))
+    boards.respond(other_admin, recommendation, status="accepted", rationale={"en": "Beta rationale"},
+                   responded_on=today, due_on=today + timedelta(days=60))
+    boards.add_milestone(other_admin, recommendation, title={"en": "Beta milestone"}, due_on=today + timedelta(days=30))
+
+
+def beta_training(other_agency, other_admin):
+    """A Beta course with a requirement, a session, and an uploaded learning-system export."""
+    course = training.create_course(other_admin, other_agency, training.CourseDetails(
+        code="BETA-1", title={"en": "Beta de-escalation"}, category="de_escalation", hours=Decimal(8),
+        recurrence_months=12))
+    training.create_requirement(other_admin, other_agency, training.RequirementDetails(
+        course=course, hours_required=Decimal(8), every_months=12))
+    starts = timezone.now() + timedelta(days=5)
+    training.schedule_session(other_admin, other_agency, training.SessionDetails(
+        course=course, starts_at=starts, ends_at=starts + timedelta(hours=8), place="Beta academy"))
+    training.upload_import(other_admin, other_agency, source_system="beta-lms", filename="beta.csv",
+                           content=b"badge_number,course_code,completed_on,hours,record_id\n101,BETA-1,2026-01-05,8,b1\n")
+
+
+def training_routes(beta) -> dict:
+    course, session = Course.objects.get(agency=beta, code="BETA-1"), TrainingSession.objects.get(agency=beta)
+    requirement, batch = Requirement.objects.get(agency=beta), ImportBatch.objects.get(agency=beta)
+    officer = Officer.objects.get(agency=beta)
+    base = "/console/training"
+    return {
+        "console/training/courses/<int:pk>/edit/": f"{base}/courses/{course.id}/edit/",
+        "console/training/requirements/<int:pk>/edit/": f"{base}/requirements/{requirement.id}/edit/",
+        "console/training/sessions/<int:pk>/": f"{base}/sessions/{session.id}/",
+        "console/training/sessions/<int:pk>/roster/": f"{base}/sessions/{session.id}/roster/",
+        "console/training/sessions/<int:pk>/attendance/": f"{base}/sessions/{session.id}/attendance/",
+        "console/training/import/<int:pk>/": f"{base}/import/{batch.id}/",
+        "console/training/import/<int:pk>/run/": f"{base}/import/{batch.id}/run/",
+        "console/training/officers/<int:pk>/": f"{base}/officers/{officer.id}/",
+    }
 
 
 def beta_complaint(other_agency, other_admin):
@@ -169,7 +322,7 @@ def test_alpha_admin_sees_nothing_of_beta_on_any_page(admin, other_agency, other
     for path in paths:
         response = client.get(path)
         assert response.status_code in (200, 302, 404, 405), (path, response.status_code)
-        body = response.content.decode()
+        body = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
         for marker in BETA_MARKERS:
             assert marker not in body, f"{marker} leaked on {path}"
 
@@ -222,3 +375,4 @@ def test_public_pages_and_data_follow_the_host(client, agency, other_agency):
     assert "Beta Police Department" in home and "Alpha North End" not in home
     geojson = client.get("/neighbourhoods.geojson", HTTP_HOST="beta.test").json()
     assert {f["id"] for f in geojson["features"]} == {"beta-north-end", "beta-south-end"}
+

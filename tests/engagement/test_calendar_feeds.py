@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from commonbeat.accounts.roles import Role
+from commonbeat.boards import services as boards
 from commonbeat.engagement import services
 from commonbeat.engagement.models import Event
 
@@ -167,3 +168,19 @@ def test_the_feeds_page_gives_web_and_webcal_addresses_for_each_calendar(client,
     assert 'href="webcal://alpha.test/events/feed/neighbourhood/alpha-north-end.ics"' in body
     assert "https://alpha.test/events/feed/kind/town-hall.ics" in body
     assert "Town hall" in body and "Alpha South End" in body
+
+
+def test_the_agency_feed_carries_the_advisory_boards_published_meetings(client, agency, cast):
+    board = boards.create_board(cast[Role.AGENCY_ADMIN], agency, boards.BoardDetails(
+        slug="cab", name={"en": "Community Advisory Board"}, seat_count=7, term_months=24))
+    starts = (timezone.now() + timedelta(days=10)).replace(minute=0, second=0, microsecond=0)
+    meeting = boards.schedule_meeting(cast[Role.BOARD_MEMBER], board, boards.MeetingDetails(
+        starts_at=starts, ends_at=starts + timedelta(hours=2), place="City Hall", agenda={"en": "1. Stop data"}))
+    unpublished = icalendar.Calendar.from_ical(client.get("/events/feed.ics").content)
+    assert not [c for c in unpublished.walk("VEVENT") if "Community Advisory Board" in str(c.get("summary"))]
+
+    boards.publish_notice(cast[Role.BOARD_MEMBER], meeting)
+
+    feed = icalendar.Calendar.from_ical(client.get("/events/feed.ics").content)
+    summaries = [str(c.get("summary")) for c in feed.walk("VEVENT")]
+    assert any("Community Advisory Board" in summary for summary in summaries)

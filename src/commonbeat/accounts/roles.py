@@ -39,6 +39,13 @@ class Action(models.TextChoices):
     LOG_PATROLS = "log_patrols", _("Log foot and bike patrols")
     MANAGE_PATROLS = "manage_patrols", _("See every patrol and set weekly patrol targets")
     VIEW_ENGAGEMENT_FIGURES = "view_engagement_figures", _("See engagement figures by unit and officer")
+    MANAGE_TRAINING = "manage_training", _("Manage courses, requirements, sessions and training records")
+    VIEW_TRAINING_COMPLIANCE = "view_training_compliance", _("See every officer's training compliance")
+    VIEW_OWN_TRAINING = "view_own_training", _("See one's own training record")
+    MANAGE_PROGRAMS = "manage_programs", _("Run youth programs, enrolments and mentoring")
+    MANAGE_BOARDS = "manage_boards", _("Manage advisory boards, seats and applications")
+    RUN_BOARD_MEETINGS = "run_board_meetings", _("Publish board meetings and the board's recommendations")
+    RESPOND_TO_RECOMMENDATIONS = "respond_to_recommendations", _("Give the department's response to recommendations")
 
 
 ALL_STAFF = frozenset(Role)
@@ -69,6 +76,13 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.LOG_PATROLS: frozenset({Role.OFFICER, Role.ENGAGEMENT_STAFF}),
     Action.MANAGE_PATROLS: frozenset({Role.ENGAGEMENT_STAFF}),
     Action.VIEW_ENGAGEMENT_FIGURES: frozenset({Role.ENGAGEMENT_STAFF, Role.OVERSIGHT_REVIEWER, Role.OFFICER}),
+    Action.MANAGE_TRAINING: frozenset({Role.TRAINING_COORDINATOR}),
+    Action.VIEW_TRAINING_COMPLIANCE: frozenset({Role.TRAINING_COORDINATOR, Role.OVERSIGHT_REVIEWER}),
+    Action.VIEW_OWN_TRAINING: frozenset({Role.OFFICER}),
+    Action.MANAGE_PROGRAMS: frozenset({Role.ENGAGEMENT_STAFF}),
+    Action.MANAGE_BOARDS: frozenset({Role.ENGAGEMENT_STAFF}),
+    Action.RUN_BOARD_MEETINGS: frozenset({Role.BOARD_MEMBER, Role.ENGAGEMENT_STAFF}),
+    Action.RESPOND_TO_RECOMMENDATIONS: frozenset(),
 }
 
 

@@ -125,6 +125,25 @@ def console(request):
         (Action.VIEW_ENGAGEMENT_FIGURES, _("Engagement figures"),
          _("Events, attendance, officer hours at events and on patrol, and problem-solving projects by "
            "neighbourhood, unit or officer."), "patrols:staff_figures"),
+        (Action.MANAGE_PROGRAMS, _("Youth programs"),
+         _("Programs, sessions, applications and guardian consent, attendance, mentors and background checks, "
+           "matches and meetings, outcome surveys."), "programs:staff_programs"),
+        (Action.RUN_BOARD_MEETINGS, _("Advisory boards"),
+         _("Boards, members, meetings with notice, agendas, minutes and documents, and the board's "
+           "recommendations."), "boards:staff_boards"),
+        (Action.MANAGE_BOARDS, _("Board applications"),
+         _("Review residents' applications to the advisory boards and appoint members."),
+         "boards:staff_applications"),
+        (Action.RESPOND_TO_RECOMMENDATIONS, _("Board recommendations"),
+         _("Give the department's response to each recommendation and track implementation milestones."),
+         "boards:staff_recommendations"),
+        (Action.MANAGE_TRAINING, _("Training"),
+         _("Courses, requirements, sessions and rosters, completion records and CSV imports."),
+         "training:staff_courses"),
+        (Action.VIEW_TRAINING_COMPLIANCE, _("Training compliance"),
+         _("Each officer's status per requirement, with unit roll-ups."), "training:staff_compliance"),
+        (Action.VIEW_OWN_TRAINING, _("My training"), _("Your required training, its status and your records."),
+         "training:mine"),
     ]
     available = [tool for tool in tools if can(request.user, request.agency, tool[0])]
     return render(request, "accounts/console.html", {

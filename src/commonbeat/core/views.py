@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from commonbeat.accounts.access import staff_required
@@ -22,6 +23,48 @@ def home(request):
         "tile_url": settings.COMMONBEAT_MAP_TILE_URL,
         "tile_attribution": settings.COMMONBEAT_MAP_TILE_ATTRIBUTION,
     })
+
+
+# The public site's two sections: what residents can join, and what the department publishes about itself.
+# Each entry: (title, description, URL name). The header links to the sections; the footer lists every page.
+TAKE_PART = [
+    (_("Community events"), _("Forums, town halls, workshops, block parties and coffee with officers: find one near "
+                             "you and reply to save a place."), "engagement:events"),
+    (_("Youth programs"), _("Sports leagues, mentoring, school partnerships, cadets and camps, with a parent's or "
+                           "guardian's consent."), "programs:programs"),
+    (_("Advisory boards"), _("Residents who advise the department: their meetings, members and how to apply for a "
+                            "seat."), "boards:boards"),
+    (_("Problem-solving projects"), _("What became of the concerns residents raised: each project's stage, "
+                                      "milestones and outcome."), "engagement:problems"),
+    (_("Report a concern or a thank-you"), _("Tell the department about an officer's conduct, good or bad, with or "
+                                             "without your name."), "feedback:report"),
+]
+ACCOUNTABILITY = [
+    (_("Trust dashboard"), _("How much residents trust the police and how safe they feel, neighbourhood by "
+                             "neighbourhood, from weighted surveys."), "insights:dashboard"),
+    (_("Complaint statistics"), _("Complaints and commendations in figures: kinds, findings, outcomes and how long "
+                                  "they take."), "feedback:complaint_statistics"),
+    (_("Recommendations tracker"), _("Every recommendation of the advisory boards and the department's response, "
+                                     "with overdue responses flagged."), "boards:tracker"),
+    (_("Patrols and presence"), _("Foot and bike patrol hours and officers' time at community events, per "
+                                  "neighbourhood, against the targets."), "patrols:visibility"),
+    (_("Officer training"), _("The share of officers current on each required training, and the public "
+                              "workshops held."), "training:public"),
+    (_("Audit log seals"), _("The fingerprints of the department's audit log, so no one can rewrite its history "
+                             "unnoticed."), "core:audit_seals"),
+]
+
+
+def take_part(request):
+    return render(request, "core/section.html", {"title": _("Take part"), "entries": TAKE_PART,
+                                                 "introduction": _("Ways to meet officers, be heard and help decide "
+                                                                   "how your neighbourhood is policed.")})
+
+
+def accountability(request):
+    return render(request, "core/section.html", {"title": _("Accountability"), "entries": ACCOUNTABILITY,
+                                                 "introduction": _("What the department publishes about its work, "
+                                                                   "and how residents can check it.")})
 
 
 def neighbourhoods_geojson(request):

@@ -35,9 +35,12 @@ def find_events(agency: Agency, *, neighbourhood=None, kind=None, first_day: dat
     return events.order_by("starts_at", "id")
 
 
+FEED_HISTORY = timedelta(days=90)
+
+
 def feed_events(agency: Agency, now: datetime):
     """What calendar feeds carry: the last 90 days and everything ahead."""
-    return (scoped(Event, agency).select_related("kind", "agency").filter(ends_at__gte=now - timedelta(days=90))
+    return (scoped(Event, agency).select_related("kind", "agency").filter(ends_at__gte=now - FEED_HISTORY)
             .order_by("starts_at", "id"))
 
 
@@ -79,3 +82,14 @@ def problem_figures(agency: Agency, start: datetime, end: datetime, group: str) 
         resolved=Count("id", filter=Q(status=ProblemStatus.RESOLVED, closed_at__gte=start, closed_at__lt=end)),
     ).order_by()
     return {row[group]: {"opened": row["opened"], "resolved": row["resolved"]} for row in rows}
+
+
+def workshops_held(agency: Agency, start: datetime, end: datetime) -> list[dict]:
+    """Public workshops (events of a workshop kind, not cancelled) that started in [start, end), oldest first:
+    [{"id", "title" ({language: text}), "starts_at", "attendance" (people who came)}]. For the training page."""
+    rows = (scoped(Event, agency).filter(kind__is_workshop=True, status=EventStatus.SCHEDULED,
+                                         starts_at__gte=start, starts_at__lt=end)
+            .annotate(people=Sum("attendance__people")).order_by("starts_at", "id")
+            .values("id", "title", "starts_at", "people"))
+    return [{"id": row["id"], "title": row["title"], "starts_at": row["starts_at"],
+             "attendance": row["people"] or 0} for row in rows]

@@ -16,6 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from commonbeat.core.forms import DateInput, MultilingualForm, OfficerChoiceField, TimeInput
 from commonbeat.core.models import Agency, Neighbourhood, Officer, Unit
 from commonbeat.core.submissions import new_token, valid_token
 from commonbeat.core.tenancy import scoped
@@ -24,7 +25,6 @@ from . import services
 from .models import Concern, Event, EventKind, ParticipationRole, ProblemStatus, Stage
 
 DEFAULT_LANGUAGE = "en"
-
 
 
 def _language() -> str:
@@ -45,63 +45,9 @@ class SubmissionTokenMixin:
             self.data["submission_token"] = new_token()
 
 
-class MultilingualForm(forms.Form):
-    """Adds, for each name in `multilingual` ({name: (label, rows or 0 for one line, required in English)}),
-    a field per site language."""
-
-    multilingual: dict[str, tuple] = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, (label, rows, english_required) in self.multilingual.items():
-            for code, language_name in settings.LANGUAGES:
-                self.fields[f"{name}_{code}"] = forms.CharField(
-                    label=format_lazy("{} ({})", label, language_name),
-                    required=english_required and code == DEFAULT_LANGUAGE, max_length=4000,
-                    widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput)
-
-    def texts(self, name: str) -> dict:
-        """{language: text} typed for `name`, blanks left out."""
-        return {code: self.cleaned_data.get(f"{name}_{code}", "").strip() for code, _name in settings.LANGUAGES
-                if self.cleaned_data.get(f"{name}_{code}", "").strip()}
-
-    @staticmethod
-    def initial_texts(name: str, texts: dict) -> dict:
-        return {f"{name}_{code}": (texts or {}).get(code, "") for code, _name in settings.LANGUAGES}
-
-    def order_multilingual(self, order: list[str]) -> None:
-        """Put fields in `order`, where a multilingual name stands for all its language fields."""
-        names = []
-        for name in order:
-            if name in self.multilingual:
-                names += [f"{name}_{code}" for code, _name in settings.LANGUAGES]
-            else:
-                names.append(name)
-        self.order_fields(names)
-
-
 class KindChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: EventKind) -> str:
         return obj.name_in(_language())
-
-
-class OfficerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Officer) -> str:
-        return f"{obj.last_name}, {obj.first_name} ({obj.rank}, #{obj.badge_number})"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
 
 
 def local_datetime(day: date, at: time, zone: zoneinfo.ZoneInfo) -> datetime | None:

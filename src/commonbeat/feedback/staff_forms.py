@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from commonbeat.accounts.roles import Role
+from commonbeat.core.forms import DateInput
 from commonbeat.core.models import Agency, Neighbourhood, Officer, Unit
 from commonbeat.core.tenancy import scoped
 
@@ -35,15 +36,6 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker, which reads and writes ISO dates whatever the page's language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def end_of_day(day: date, agency: Agency) -> datetime:

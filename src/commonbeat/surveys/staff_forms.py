@@ -15,6 +15,7 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from commonbeat.core import forms as core_forms
 from commonbeat.core.models import Agency
 
 from .models import Question, QuestionKind, Survey
@@ -35,28 +36,8 @@ def _textarea(rows: int = 2) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class MultilingualForm(forms.Form):
-    """Adds, for each name in `multilingual` ({name: (label, widget rows or 0 for one line, required in
-    English)}), a field per site language."""
-
-    multilingual: dict[str, tuple] = {}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, (label, rows, english_required) in self.multilingual.items():
-            for code, language_name in languages():
-                self.fields[f"{name}_{code}"] = forms.CharField(
-                    label=_in_language(label, language_name), required=english_required and code == DEFAULT_LANGUAGE,
-                    max_length=2000, widget=_textarea(rows) if rows else forms.TextInput)
-
-    def texts(self, name: str) -> dict:
-        """{language: text} typed for `name`, blanks left out."""
-        return {code: self.cleaned_data.get(f"{name}_{code}", "").strip() for code, _name in languages()
-                if self.cleaned_data.get(f"{name}_{code}", "").strip()}
-
-    @classmethod
-    def initial_texts(cls, name: str, texts: dict) -> dict:
-        return {f"{name}_{code}": (texts or {}).get(code, "") for code, _name in languages()}
+class MultilingualForm(core_forms.MultilingualForm):
+    text_max_length = 2000
 
 
 class SurveyForm(MultilingualForm):

@@ -27,6 +27,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from commonbeat.boards import queries as board_queries
 from commonbeat.core import geo
 from commonbeat.core.models import Agency, Neighbourhood
 from commonbeat.core.ratelimit import Limit, allow
@@ -318,8 +319,8 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- calendar feeds
 
-def _feed(request: HttpRequest, events_, name: str, filename: str) -> HttpResponse:
-    body = calendar.calendar_file(request.agency, events_, name=name, language=_language())
+def _feed(request: HttpRequest, events_, name: str, filename: str, extra=()) -> HttpResponse:
+    body = calendar.calendar_file(request.agency, events_, name=name, language=_language(), extra=extra)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -332,8 +333,11 @@ def _agency_name(request: HttpRequest) -> str:
 
 @require_safe
 def feed_all(request: HttpRequest) -> HttpResponse:
+    """Every event, and the advisory boards' public meetings, in one calendar."""
+    now = timezone.now()
     name = _("%(agency)s events") % {"agency": _agency_name(request)}
-    return _feed(request, queries.feed_events(request.agency, timezone.now()), name, "events.ics")
+    meetings = board_queries.meeting_entries(request.agency, now - queries.FEED_HISTORY, _language())
+    return _feed(request, queries.feed_events(request.agency, now), name, "events.ics", extra=meetings)
 
 
 @require_safe

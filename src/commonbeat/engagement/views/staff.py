@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from commonbeat.accounts.access import staff_required
 from commonbeat.accounts.roles import Action, can
+from commonbeat.core.submissions import create_once, run_form
 from commonbeat.core.tenancy import scoped
 from commonbeat.core.texts import text_in
 from commonbeat.surveys import services as surveys
@@ -62,7 +62,6 @@ from ..staff_forms import (
 PAGE_SIZE = 50
 UNLINKED_CONCERNS_SHOWN = 100
 # How long a creating form's one-time token is remembered: long enough for any double-click or re-sent POST.
-SUBMISSION_TOKEN_SECONDS = 24 * 60 * 60
 
 run_events = staff_required(Action.RUN_EVENTS)
 manage_events = staff_required(Action.MANAGE_EVENTS)
@@ -98,31 +97,6 @@ def _problem_url(problem_id: int, anchor: str = "") -> str:
     return reverse("engagement:staff_problem", args=[problem_id]) + (f"#{anchor}" if anchor else "")
 
 
-def create_once(request, form, scope: str, create, done: str, target):
-    """Run `create()` once per rendering of a creating form: the form's one-time token is claimed in the cache
-    (atomically, so a double-click's second request creates nothing), and a repeat is sent to what the first
-    request made; `target(pk)` is its URL. With a shared cache (REDIS_URL) this holds across processes; without
-    one, per process, and the redirect after each POST still prevents re-sending on reload."""
-    key = f"commonbeat:engagement:{scope}:{request.agency.pk}:{form.cleaned_data['submission_token']}"
-    if not cache.add(key, 0, SUBMISSION_TOKEN_SECONDS):
-        earlier = cache.get(key)
-        if earlier:
-            messages.info(request, _("This was already saved; here it is."))
-            return redirect(target(earlier))
-        messages.info(request, _("This is being saved already; it appears in the list in a moment."))
-        return None
-    try:
-        created = create()
-    except services.EngagementError as error:
-        cache.delete(key)
-        form.add_error(None, str(error))
-        return None
-    except BaseException:
-        cache.delete(key)
-        raise
-    cache.set(key, created.pk, SUBMISSION_TOKEN_SECONDS)
-    messages.success(request, done)
-    return redirect(target(created.pk))
 
 
 # ---------------------------------------------------------------- events: the list
@@ -180,9 +154,10 @@ def event_new(request):
     form = EventForm(request.POST or None, agency=request.agency)
     if request.method == "POST" and form.is_valid():
         done = create_once(
-            request, form, "event", lambda: services.create_event(request.user, request.agency, form.details()),
+            request, form, "engagement:event",
+            lambda: services.create_event(request.user, request.agency, form.details()),
             _("The event is published. Residents can find it and reply now."),
-            lambda pk: reverse("engagement:staff_event", args=[pk]))
+            lambda pk: reverse("engagement:staff_event", args=[pk]), refused=services.EngagementError)
         if done is not None:
             return done
     return render(request, "engagement/staff/event_form.html", {"form": form, "event": None})
@@ -305,23 +280,9 @@ def event_page(request, pk):
     return _render_event(request, _event(request, pk))
 
 
-def _run_form(request, form, perform, done: str, success_url: str, show_page):
-    """Run one service for a form on an event's or a project's page; a mistake or refusal shows the page again
-    with the form as it was sent and the reason."""
-    if form.is_valid():
-        try:
-            perform(form.cleaned_data)
-        except services.EngagementError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done)
-            return redirect(success_url)
-    return show_page()
-
-
 def _event_post(request, event: Event, name: str, form, perform, done: str, anchor: str):
-    return _run_form(request, form, perform, done, _event_url(event.pk, anchor),
-                     lambda: _render_event(request, event, **{name: form}))
+    return run_form(request, form, perform, done, _event_url(event.pk, anchor),
+                    lambda: _render_event(request, event, **{name: form}), refused=services.EngagementError)
 
 
 @run_events
@@ -478,10 +439,11 @@ def problem_new(request):
                        initial={"concerns": preselected, "is_public": True})
     if request.method == "POST" and form.is_valid():
         done = create_once(
-            request, form, "problem",
+            request, form, "engagement:problem",
             lambda: services.open_problem(request.user, request.agency, form.details(),
                                           concerns=list(form.cleaned_data.get("concerns", []))),
-            _("The project is open, in scanning."), lambda pk: reverse("engagement:staff_problem", args=[pk]))
+            _("The project is open, in scanning."), lambda pk: reverse("engagement:staff_problem", args=[pk]),
+            refused=services.EngagementError)
         if done is not None:
             return done
     return render(request, "engagement/staff/problem_form.html", {"form": form, "problem": None})
@@ -548,8 +510,8 @@ def problem_page(request, pk):
 
 
 def _problem_post(request, problem: Problem, name: str, form, perform, done: str, anchor: str):
-    return _run_form(request, form, perform, done, _problem_url(problem.pk, anchor),
-                     lambda: _render_problem(request, problem, **{name: form}))
+    return run_form(request, form, perform, done, _problem_url(problem.pk, anchor),
+                    lambda: _render_problem(request, problem, **{name: form}), refused=services.EngagementError)
 
 
 @manage_problems
