@@ -87,7 +87,7 @@ def test_an_unpublished_meeting_is_not_in_the_feed(client, upcoming_meeting):
 @pytest.fixture
 def tracked(board, board_member, admin, agency):
     """Three recommendations: one overdue for a response, one accepted with a late milestone, one declined."""
-    today = services.today_in(agency)
+    today = agency.today()
     late = services.record_recommendation(board_member, board, title={"en": "Late answer"}, text={"en": "Text"},
                                           made_on=today - timedelta(days=120))
     slow = services.record_recommendation(board_member, board, title={"en": "Slow work"}, text={"en": "Text"},

@@ -22,7 +22,7 @@ def flags(recommendation, today):
 
 @pytest.fixture
 def today(agency):
-    return services.today_in(agency)
+    return agency.today()
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def test_the_demo_boards_have_members_meetings_and_recommendations_in_every_stat
     held = meetings.filter(status=MeetingStatus.HELD).first()
     assert set(held.agenda) == {"en", "es"} and set(held.minutes) == {"en", "es"}
 
-    today = services.today_in(port_alder)
+    today = port_alder.today()
     recommendations = services.with_overdue_flags(Recommendation.objects.filter(agency=port_alder), today)
     assert recommendations.count() == 15
     assert set(recommendations.values_list("status", flat=True)) == set(RecommendationStatus.values)

@@ -92,7 +92,7 @@ def test_documents_are_checked_stored_and_downloaded_from_the_public_page(board,
 
 
 def test_an_admin_responds_in_the_console_and_the_tracker_shows_it(board, board_member, admin, client):
-    today = services.today_in(board.agency)
+    today = board.agency.today()
     item = services.record_recommendation(board_member, board, title={"en": "Quarterly stop data"},
                                           text={"en": "Publish it."}, made_on=today)
     staff = signed_in_client(admin)
@@ -108,7 +108,7 @@ def test_an_admin_responds_in_the_console_and_the_tracker_shows_it(board, board_
 
 
 def test_a_response_form_error_keeps_what_was_typed(board, board_member, admin):
-    today = services.today_in(board.agency)
+    today = board.agency.today()
     item = services.record_recommendation(board_member, board, title={"en": "X"}, text={"en": "Y"}, made_on=today)
     response = signed_in_client(admin).post(reverse("boards:staff_respond", args=[item.pk]), {
         "status": "under_review", "rationale_en": "Looking at costs.", "responded_on": today.isoformat()})
@@ -122,7 +122,7 @@ def test_a_board_member_records_a_recommendation_in_the_console(board, board_mem
     page = client.get(reverse("boards:staff_recommendation_new", args=[board.pk]))
     token = page.context["form"]["submission_token"].value()
     client.post(reverse("boards:staff_recommendation_new", args=[board.pk]), {
-        "submission_token": token, "made_on": services.today_in(board.agency).isoformat(),
+        "submission_token": token, "made_on": board.agency.today().isoformat(),
         "title_en": "More foot patrols", "text_en": "In Cedar Flats."})
     assert Recommendation.objects.get().title == {"en": "More foot patrols"}
 
@@ -140,7 +140,7 @@ def test_who_may_open_the_boards_console(board, cast, role, allowed):
 def test_a_board_member_cannot_respond_or_manage_seats(board, board_member):
     client = signed_in_client(board_member)
     item = services.record_recommendation(board_member, board, title={"en": "X"}, text={"en": "Y"},
-                                          made_on=services.today_in(board.agency))
+                                          made_on=board.agency.today())
     assert client.post(reverse("boards:staff_respond", args=[item.pk]), {}).status_code == 403
     assert client.get(reverse("boards:staff_board_new")).status_code == 403
     assert "Give the department&#x27;s response" not in client.get(

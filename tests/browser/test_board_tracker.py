@@ -66,7 +66,7 @@ def test_a_resident_applies_is_appointed_and_the_boards_recommendation_is_answer
     expect(resident.locator("#members + table")).to_contain_text("Rosa Rivera")
 
     # The board makes a recommendation; the admin answers it in the console.
-    today = services.today_in(agency)
+    today = agency.today()
     recommendation = services.record_recommendation(
         cast[Role.BOARD_MEMBER], board, title={"en": "Publish stop data every quarter"},
         text={"en": "Publish stop data by neighbourhood every quarter."}, made_on=today)

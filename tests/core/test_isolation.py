@@ -203,7 +203,7 @@ def beta_engagement(other_agency, other_admin):
 
 
 def beta_program(other_admin, other_agency, slug: str, kind: str, title: str) -> Program:
-    today = programs.today_in(other_agency)
+    today = other_agency.today()
     return programs.create_program(other_admin, other_agency, programs.ProgramDetails(
         slug=slug, kind=kind, title={"en": title}, min_age=8, max_age=20, season_starts_on=today - timedelta(days=10),
         season_ends_on=today + timedelta(days=100), description={"en": "Beta description"},
@@ -213,7 +213,7 @@ def beta_program(other_admin, other_agency, slug: str, kind: str, title: str) ->
 def beta_minor_enrolled(other_admin, other_agency, program: Program) -> Enrolment:
     """A minor named Beta, applied for by a guardian with consent, then enrolled."""
     enrolment = programs.apply(other_agency, program, programs.Application(
-        first_name="Beta", last_initial="Q", birth_year=programs.today_in(other_agency).year - 12,
+        first_name="Beta", last_initial="Q", birth_year=other_agency.today().year - 12,
         school="Beta Middle School", guardian_name="Gwen Betason", guardian_contact="gwen.betason@example.org",
         relationship="parent", consent_given=True)).enrolment
     return programs.enrol(other_admin, enrolment)
@@ -229,7 +229,7 @@ def beta_programs(other_agency, other_admin):
     programs.record_attendance(other_admin, session, [beta_minor_enrolled(other_admin, other_agency, league)])
     mentoring = beta_program(other_admin, other_agency, "beta-mentoring", ProgramKind.MENTORSHIP, "Beta mentoring")
     mentee = beta_minor_enrolled(other_admin, other_agency, mentoring)
-    today = programs.today_in(other_agency)
+    today = other_agency.today()
     mentor = programs.register_mentor(other_admin, other_agency, Officer.objects.get(agency=other_agency),
                                       background_check_on=today - timedelta(days=30))
     match = programs.match_mentor(other_admin, mentor, mentee, started_on=today - timedelta(days=7))
@@ -245,7 +245,7 @@ def beta_boards(other_agency, other_admin):
     for name in ["Beta Applicant", "Beta Member"]:
         application = boards.apply(other_agency, board, boards.ApplicationDetails(
             name=name, email=f"{name.split()[1].lower()}@beta.example.org", statement="Beta statement")).application
-    today = boards.today_in(other_agency)
+    today = other_agency.today()
     boards.appoint(other_admin, application, term_start=today - timedelta(days=30))
     starts = (timezone.now() + timedelta(days=10)).replace(minute=0, second=0, microsecond=0)
     meeting = boards.publish_notice(other_admin, boards.schedule_meeting(other_admin, board, boards.MeetingDetails(

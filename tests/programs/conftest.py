@@ -27,7 +27,7 @@ def staff_client(staff):
 
 def make_program(user, agency, *, slug="summer-league", kind=ProgramKind.SPORTS_LEAGUE, min_age=8, max_age=20,
                  capacity=None, is_public=True):
-    today = services.today_in(agency)
+    today = agency.today()
     return services.create_program(user, agency, services.ProgramDetails(
         slug=slug, kind=kind, title={"en": f"Program {slug}", "es": f"Programa {slug}"}, min_age=min_age,
         max_age=max_age, season_starts_on=today - timedelta(days=10), season_ends_on=today + timedelta(days=100),
@@ -36,11 +36,11 @@ def make_program(user, agency, *, slug="summer-league", kind=ProgramKind.SPORTS_
 
 
 def minor_year(agency) -> int:
-    return services.today_in(agency).year - 12
+    return agency.today().year - 12
 
 
 def adult_year(agency) -> int:
-    return services.today_in(agency).year - 19
+    return agency.today().year - 19
 
 
 def application(agency, *, first_name="Zorabel", consent=True, birth_year=None, school="Mill Creek Middle School"):
@@ -61,4 +61,4 @@ def mentorship(staff, agency):
 
 
 def days_ago(agency, days: int) -> date:
-    return services.today_in(agency) - timedelta(days=days)
+    return agency.today() - timedelta(days=days)

@@ -39,7 +39,7 @@ def test_a_check_done_on_the_last_day_of_a_long_month_expires_on_the_last_day_of
 def test_a_mentor_with_a_current_check_is_matched(agency, staff, officer, mentee):
     mentor = services.register_mentor(staff, agency, officer, background_check_on=days_ago(agency, 30))
     match = services.match_mentor(staff, mentor, mentee)
-    assert match.mentee == mentee and match.started_on == services.today_in(agency)
+    assert match.mentee == mentee and match.started_on == agency.today()
 
 
 def test_a_mentor_with_an_expired_check_cannot_be_matched(agency, staff, officer, mentee):
@@ -138,5 +138,5 @@ def test_withdrawing_a_mentee_ends_their_match(agency, staff, officer, mentee):
     match = services.match_mentor(staff, mentor, mentee, started_on=days_ago(agency, 20))
     services.withdraw(staff, mentee)
     match.refresh_from_db()
-    assert match.ended_on == services.today_in(agency)
-    assert timedelta(0) <= services.today_in(agency) - match.started_on
+    assert match.ended_on == agency.today()
+    assert timedelta(0) <= agency.today() - match.started_on

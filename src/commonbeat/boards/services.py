@@ -9,7 +9,6 @@ never go into the audit log.
 
 import mimetypes
 import uuid
-import zoneinfo
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -79,10 +78,6 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, monthrange(year, month)[1]))
-
-
-def today_in(agency: Agency) -> date:
-    return timezone.localtime(timezone=zoneinfo.ZoneInfo(agency.timezone)).date()
 
 
 # ---------------------------------------------------------------- boards
@@ -419,7 +414,7 @@ def record_recommendation(actor, board: Board, *, title: dict, text: dict, made_
         raise BoardError(_("Give the recommendation a title and its text in English."))
     if meeting is not None and meeting.board_id != board.id:
         raise BoardError(_("Choose one of this board's meetings."))
-    if made_on > today_in(board.agency):
+    if made_on > board.agency.today():
         raise BoardError(_("A recommendation cannot be dated in the future."))
     Board.objects.select_for_update().filter(pk=board.pk).first()
     number = (board.recommendations.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -446,7 +441,7 @@ def respond(actor, recommendation: Recommendation, *, status: str, rationale: di
         raise BoardError(_("Give the reasons for the response in English."))
     if responded_on < recommendation.made_on:
         raise BoardError(_("The response cannot be dated before the recommendation was made."))
-    if responded_on > today_in(recommendation.agency):
+    if responded_on > recommendation.agency.today():
         raise BoardError(_("The response cannot be dated in the future."))
     if status == ResponseStatus.UNDER_REVIEW:
         if recommendation.status in FINAL_STATUSES:
@@ -495,7 +490,7 @@ def complete_milestone(actor, milestone: ImplementationMilestone, *, done_on: da
     milestone = ImplementationMilestone.objects.select_for_update().get(pk=milestone.pk)
     if milestone.done_on is not None:
         raise BoardError(_("This milestone is already done."))
-    if done_on > today_in(milestone.agency):
+    if done_on > milestone.agency.today():
         raise BoardError(_("A milestone cannot be done in the future."))
     milestone.done_on = done_on
     milestone.save(update_fields=["done_on"])

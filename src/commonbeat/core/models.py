@@ -2,10 +2,12 @@
 
 import uuid
 import zoneinfo
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,6 +54,19 @@ class Agency(models.Model):
 
     def display_name(self, language: str) -> str:
         return self.name_es if language == "es" and self.name_es else self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The agency's time zone: dates residents and staff see, and the weeks and months figures count in."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def today(self) -> date:
+        return timezone.localdate(timezone=self.zone)
+
+    def day_bounds(self, first: date, last: date) -> tuple[datetime, datetime]:
+        """From midnight starting `first` to midnight ending `last`, in the agency's time zone."""
+        return (datetime.combine(first, time.min, tzinfo=self.zone),
+                datetime.combine(last + timedelta(days=1), time.min, tzinfo=self.zone))
 
     def absolute_url(self, path: str) -> str:
         """A link to `path` on this agency's site, for e-mails and feeds."""

@@ -29,7 +29,7 @@ from commonbeat.core.tenancy import scoped
 from commonbeat.patrols import visibility
 
 from .models import Attendance, OfficerParticipation, Problem, ProblemStatus
-from .queries import event_figures, held_events, local_day_bounds
+from .queries import event_figures, held_events
 
 NEIGHBOURHOOD, UNIT, OFFICER = "neighbourhood", "unit", "officer"
 GROUPS = (NEIGHBOURHOOD, UNIT, OFFICER)
@@ -78,7 +78,7 @@ class _Period:
 
 def _period(agency: Agency, start: date, end: date, public: bool, now: datetime | None) -> _Period:
     now = now or timezone.now()
-    first, last = local_day_bounds(agency, start, end)
+    first, last = agency.day_bounds(start, end)
     return _Period(agency, first, last, min(last, now), public, now, start, end)
 
 

@@ -3,7 +3,7 @@ dashboard) read from here rather than from the models."""
 
 import zoneinfo
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, Sum
 
@@ -11,13 +11,6 @@ from commonbeat.core.models import Agency
 from commonbeat.core.tenancy import scoped
 
 from .models import Event, EventStatus, OfficerParticipation, Problem, ProblemStatus
-
-
-def local_day_bounds(agency: Agency, first: date, last: date) -> tuple[datetime, datetime]:
-    """From midnight starting `first` to midnight ending `last`, in the agency's time zone."""
-    zone = zoneinfo.ZoneInfo(agency.timezone)
-    return (datetime.combine(first, time.min, tzinfo=zone),
-            datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone))
 
 
 def find_events(agency: Agency, *, neighbourhood=None, kind=None, first_day: date | None = None,
@@ -29,7 +22,7 @@ def find_events(agency: Agency, *, neighbourhood=None, kind=None, first_day: dat
     if kind is not None:
         events = events.filter(kind=kind)
     if first_day is not None or last_day is not None:
-        start, end = local_day_bounds(agency, first_day or date.min.replace(year=1900),
+        start, end = agency.day_bounds(first_day or date.min.replace(year=1900),
                                       last_day or date.max.replace(year=2999))
         events = events.filter(ends_at__gt=start, starts_at__lt=end)
     return events.order_by("starts_at", "id")

@@ -6,7 +6,6 @@ put their name or e-mail in it.
 """
 
 import hashlib
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -367,8 +366,8 @@ def send_reminders(now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     for reply in reminders_due(now):
-        tomorrow = (reply.event.starts_at.astimezone(_zone(reply.event.agency)).date()
-                    - now.astimezone(_zone(reply.event.agency)).date())
+        tomorrow = (reply.event.starts_at.astimezone(reply.event.agency.zone).date()
+                    - now.astimezone(reply.event.agency.zone).date())
         if tomorrow != timedelta(days=1):
             continue
         with transaction.atomic():
@@ -377,10 +376,6 @@ def send_reminders(now: datetime | None = None) -> int:
                 transaction.on_commit(lambda rsvp_id=reply.pk: tasks.email_rsvp.enqueue(rsvp_id, "reminder"))
                 sent += 1
     return sent
-
-
-def _zone(agency: Agency) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(agency.timezone)
 
 
 # ---------------------------------------------------------------- at the event

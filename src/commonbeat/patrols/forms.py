@@ -6,11 +6,9 @@ shown beside its field; the rules of a patrol (how long, by whom, which neighbou
 """
 
 import json
-import zoneinfo
 from datetime import date, datetime, timedelta
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commonbeat.core.models import Agency, Neighbourhood, Officer
@@ -31,14 +29,6 @@ CHOOSE_FILE_AGAIN = _("Choose the file again, or draw the route on the map inste
 
 
 
-def agency_zone(agency: Agency) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(agency.timezone)
-
-
-def local_today(agency: Agency) -> date:
-    return timezone.localtime(timezone=agency_zone(agency)).date()
-
-
 def _count_field(label) -> forms.IntegerField:
     return forms.IntegerField(label=label, required=False, min_value=0, max_value=10_000, initial=0,
                               widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
@@ -47,7 +37,7 @@ def _count_field(label) -> forms.IntegerField:
 
 
 def officer_choices(agency: Agency):
-    today = local_today(agency)
+    today = agency.today()
     return (scoped(Officer, agency).exclude(active_until__lt=today).select_related("unit")
             .order_by("last_name", "first_name", "badge_number"))
 
@@ -94,8 +84,8 @@ class PatrolForm(forms.Form):
             self.fields["officer"].initial = officer
         else:
             del self.fields["officer"]
-        self.fields["day"].initial = local_today(agency)
-        self.fields["day"].widget.attrs["max"] = local_today(agency).isoformat()
+        self.fields["day"].initial = agency.today()
+        self.fields["day"].widget.attrs["max"] = agency.today().isoformat()
         self.fields["start_time"].help_text = _("In the agency's time zone (%(zone)s).") % {"zone": agency.timezone}
         if not self.is_bound:
             self.initial.setdefault("submission_token", new_token())
@@ -135,7 +125,7 @@ class PatrolForm(forms.Form):
             if start == end:
                 self.add_error("end_time", _("The end time is the same as the start time."))
             else:
-                zone = agency_zone(self.agency)
+                zone = self.agency.zone
                 started_at = datetime.combine(day, start, tzinfo=zone)
                 ended_at = datetime.combine(day + timedelta(days=1) if end < start else day, end, tzinfo=zone)
                 cleaned["started_at"], cleaned["ended_at"] = started_at, ended_at
@@ -208,7 +198,7 @@ class TargetForm(forms.Form):
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].queryset = scoped(Neighbourhood, agency).order_by("name")
-        self.fields["from_week"].initial = services.week_start(local_today(agency))
+        self.fields["from_week"].initial = services.week_start(agency.today())
 
 
 class FiguresForm(forms.Form):
@@ -224,7 +214,7 @@ class FiguresForm(forms.Form):
     MAX_DAYS = 3 * 366
 
     def __init__(self, data=None, *, agency: Agency, **kwargs):
-        self.today = local_today(agency)
+        self.today = agency.today()
         self.defaults = {"first_day": default_first_day(self.today), "last_day": self.today,
                          "group": figures.NEIGHBOURHOOD}
         data = data.copy() if data is not None else {}

@@ -34,10 +34,10 @@ from commonbeat.core.downloads import as_download
 from commonbeat.core.models import Agency, Neighbourhood
 from commonbeat.core.tenancy import scoped
 from commonbeat.engagement import figures as engagement_figures
-from commonbeat.engagement.queries import local_day_bounds, officer_event_hours
+from commonbeat.engagement.queries import officer_event_hours
 
 from . import services, visibility
-from .forms import FiguresForm, PatrolFilterForm, PatrolForm, TargetForm, agency_zone, default_first_day, local_today
+from .forms import FiguresForm, PatrolFilterForm, PatrolForm, TargetForm, default_first_day
 from .models import Mode, Patrol
 
 PAGE_SIZE = 25
@@ -216,7 +216,7 @@ def _filtered(patrols, data: dict, agency: Agency):
     if data.get("mode"):
         patrols = patrols.filter(mode=data["mode"])
     if data.get("first_day") or data.get("last_day"):
-        start, end = local_day_bounds(agency, data.get("first_day") or date(1900, 1, 1),
+        start, end = agency.day_bounds(data.get("first_day") or date(1900, 1, 1),
                                       data.get("last_day") or date(2999, 12, 30))
         patrols = patrols.filter(started_at__gte=start, started_at__lt=end)
     return patrols
@@ -265,7 +265,7 @@ def targets(request: HttpRequest) -> HttpResponse:
                              % {"hours": target.weekly_hours, "place": target.neighbourhood.name,
                                 "week": date_format(target.effective_from, "DATE_FORMAT")})
             return redirect("patrols:targets")
-    this_week = services.week_start(local_today(agency))
+    this_week = services.week_start(agency.today())
     weeks = [this_week - timedelta(weeks=n) for n in range(TARGET_WEEKS, 0, -1)]
     hours = visibility.weekly_patrol_hours(agency, weeks[0], weeks[-1], public=False)
     by_neighbourhood = visibility.targets_by_neighbourhood(agency)
@@ -326,7 +326,7 @@ def week_rows(agency: Agency, first_week: date, last_week: date, *, now: datetim
     first_week, last_week = services.week_start(first_week), services.week_start(last_week)
     hours = visibility.weekly_patrol_hours(agency, first_week, last_week, now=now, public=public)
     targets_of = visibility.targets_by_neighbourhood(agency)
-    event_hours = officer_event_hours(agency, *local_day_bounds(agency, first_week, last_week + timedelta(days=6)))
+    event_hours = officer_event_hours(agency, *agency.day_bounds(first_week, last_week + timedelta(days=6)))
     neighbourhoods = list(scoped(Neighbourhood, agency).order_by("name"))
     weeks, monday = {}, first_week
     while monday <= last_week:
@@ -363,7 +363,7 @@ def _citywide_trend(weeks: dict[date, list[WeekRow]]) -> charts.Trend:
 def _public_weeks(agency: Agency, now: datetime) -> tuple[date, date]:
     """The week shown by default (the last complete one) and the newest week the public may see."""
     latest = visibility.latest_public_week(agency, now)
-    last_complete = services.week_start(timezone.localtime(now, agency_zone(agency)).date()) - timedelta(weeks=1)
+    last_complete = services.week_start(timezone.localtime(now, agency.zone).date()) - timedelta(weeks=1)
     return min(last_complete, latest), latest
 
 
@@ -405,8 +405,8 @@ def visibility_page(request: HttpRequest) -> HttpResponse:
     neighbourhoods = [row.neighbourhood for row in rows]
     cells = visibility.route_cells(agency, monday, sunday, now=now)
     published_until = visibility.published_until(now)
-    week_end = local_day_bounds(agency, monday, sunday)[1]
-    today = local_today(agency)
+    week_end = agency.day_bounds(monday, sunday)[1]
+    today = agency.today()
     figures_from = default_first_day(today)
     labels = _band_labels()
     trend = _citywide_trend(weeks)

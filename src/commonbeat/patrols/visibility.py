@@ -10,7 +10,7 @@ import math
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from shapely import segmentize
@@ -34,12 +34,6 @@ def published_until(now: datetime | None = None) -> datetime:
 
 def published_patrols(agency: Agency, now: datetime | None = None):
     return scoped(Patrol, agency).filter(ended_at__lte=published_until(now))
-
-
-def _local_bounds(agency: Agency, first: date, last: date) -> tuple[datetime, datetime]:
-    zone = zoneinfo.ZoneInfo(agency.timezone)
-    return (datetime.combine(first, time.min, tzinfo=zone),
-            datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone))
 
 
 def patrol_hours(patrols, agency: Agency) -> dict[tuple[int, date], dict[str, float]]:
@@ -66,7 +60,7 @@ def weekly_patrol_hours(agency: Agency, first_week: date, last_week: date, *, no
                         public: bool = True) -> dict[tuple[int, date], dict[str, float]]:
     """Patrol hours per neighbourhood per week from the week of `first_week` to that of `last_week`. With
     `public`, only patrols that ended at least `PUBLIC_DELAY` ago."""
-    start, end = _local_bounds(agency, week_start(first_week), week_start(last_week) + timedelta(days=6))
+    start, end = agency.day_bounds(week_start(first_week), week_start(last_week) + timedelta(days=6))
     patrols = published_patrols(agency, now) if public else scoped(Patrol, agency)
     return patrol_hours(patrols.filter(started_at__gte=start, started_at__lt=end), agency)
 
@@ -90,7 +84,7 @@ class Cell:
 def route_cells(agency: Agency, first_day: date, last_day: date, *, now: datetime | None = None,
                 minimum: int = MIN_PATROLS_PER_CELL) -> list[Cell]:
     """Grid cells that at least `minimum` published patrols (started between the two days) passed through."""
-    start, end = _local_bounds(agency, first_day, last_day)
+    start, end = agency.day_bounds(first_day, last_day)
     patrols = (published_patrols(agency, now).filter(started_at__gte=start, started_at__lt=end)
                .filter(route__isnull=False).values_list("route", flat=True))
     counts: dict[tuple[int, int], int] = defaultdict(int)
@@ -119,7 +113,7 @@ def patrols_started_between(agency: Agency, first_day: date, last_day: date, *, 
                             now: datetime | None = None):
     """Patrols that started from midnight starting `first_day` to midnight ending `last_day` (agency time).
     With `public`, only those that ended at least `PUBLIC_DELAY` ago."""
-    start, end = _local_bounds(agency, first_day, last_day)
+    start, end = agency.day_bounds(first_day, last_day)
     patrols = published_patrols(agency, now) if public else scoped(Patrol, agency)
     return patrols.filter(started_at__gte=start, started_at__lt=end)
 

@@ -5,7 +5,6 @@ transaction and writes its audit event there. Audit events never carry a partici
 contact: only record ids. An application from the public site is recorded with the actor "anonymous".
 """
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -66,10 +65,6 @@ def _texts(texts: dict | None) -> dict:
 
 def _lines(text: str) -> str:
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-def today_in(agency: Agency) -> date:
-    return timezone.localtime(timezone=zoneinfo.ZoneInfo(agency.timezone)).date()
 
 
 # ---------------------------------------------------------------- programs
@@ -237,7 +232,7 @@ def apply(agency: Agency, program: Program, application: Application, *, idempot
         earlier = program.enrolments.filter(idempotency_key=idempotency_key).first()
         if earlier is not None:
             return ApplyResult(earlier, created=False)
-    today = today_in(agency)
+    today = agency.today()
     if actor is None and not accepts_applications(program, today):
         raise ProgramsError(_("This program is not taking applications."))
     minor = _check_application(program, application, today)
@@ -295,7 +290,7 @@ def enrol(actor, enrolment: Enrolment) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status == EnrolmentStatus.ENROLLED:
         raise ProgramsError(_("Already enrolled."))
-    minor = enrolment.is_minor or enrolment.participant.is_minor(today_in(enrolment.agency))
+    minor = enrolment.is_minor or enrolment.participant.is_minor(enrolment.agency.today())
     if minor and enrolment.consent_id is None:
         raise ProgramsError(_("A minor cannot be enrolled without a parent's or guardian's consent on record."))
     if program.capacity is not None and enrolled_count(program) >= program.capacity:
@@ -318,7 +313,7 @@ def withdraw(actor, enrolment: Enrolment) -> Enrolment:
     was = enrolment.status
     enrolment.status, enrolment.withdrawn_at = EnrolmentStatus.WITHDRAWN, timezone.now()
     enrolment.save(update_fields=["status", "withdrawn_at"])
-    enrolment.matches.filter(ended_on__isnull=True).update(ended_on=today_in(enrolment.agency))
+    enrolment.matches.filter(ended_on__isnull=True).update(ended_on=enrolment.agency.today())
     audit.record("programs.withdrawn", actor=actor, agency=enrolment.agency, target=enrolment, changes={"was": was})
     return enrolment
 
@@ -350,7 +345,7 @@ def register_mentor(actor, agency: Agency, officer: Officer, *, background_check
     _require(actor, agency)
     if officer.agency_id != agency.id:
         raise ProgramsError(_("Choose one of the agency's officers."))
-    if background_check_on > today_in(agency):
+    if background_check_on > agency.today():
         raise ProgramsError(_("The background check date cannot be in the future."))
     if not 1 <= valid_months <= 120:
         raise ProgramsError(_("A check is valid for 1 to 120 months."))
@@ -368,7 +363,7 @@ def match_mentor(actor, mentor: Mentor, mentee: Enrolment, *, started_on: date |
     """Match a mentor with a mentee. The mentor's background check must be current, and the mentee enrolled in a
     mentorship program of the same agency, without another open match."""
     _require(actor, mentor.agency)
-    today = today_in(mentor.agency)
+    today = mentor.agency.today()
     mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
     if mentee.agency_id != mentor.agency_id:
         raise ProgramsError(_("Choose one of the agency's mentees."))
@@ -390,7 +385,7 @@ def end_match(actor, match: Match, *, ended_on: date | None = None) -> Match:
     _require(actor, match.agency)
     if match.ended_on:
         raise ProgramsError(_("This match has already ended."))
-    match.ended_on = ended_on or today_in(match.agency)
+    match.ended_on = ended_on or match.agency.today()
     if match.ended_on < match.started_on:
         raise ProgramsError(_("A match cannot end before it started."))
     match.save(update_fields=["ended_on"])
@@ -403,7 +398,7 @@ def end_match(actor, match: Match, *, ended_on: date | None = None) -> Match:
 def log_meeting(actor, match: Match, *, met_on: date, minutes: int, note: str = "") -> MentoringMeeting:
     """Log a mentoring meeting. Not while the mentor's background check has expired."""
     _require(actor, match.agency)
-    today = today_in(match.agency)
+    today = match.agency.today()
     match = Match.objects.select_related("mentor").get(pk=match.pk)
     if not match.mentor.check_is_current(today):
         raise ProgramsError(_("The mentor's background check has expired; record a new check first."))

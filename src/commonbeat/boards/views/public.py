@@ -55,7 +55,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
 def board_page(request: HttpRequest, slug: str) -> HttpResponse:
     board, language, now = _board(request, slug), _language(), timezone.now()
     meetings = queries.public_meetings(request.agency).filter(board=board)
-    recommendations = services.with_overdue_flags(board.recommendations.all(), services.today_in(request.agency))
+    recommendations = services.with_overdue_flags(board.recommendations.all(), request.agency.today())
     return render(request, "boards/public/board.html", {
         "board": board, "name": board.name_in(language), "purpose": board.purpose_in(language),
         "members": services.active_members(board), "vacancies": len(services.vacant_seats(board)),
@@ -163,7 +163,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
     language, agency = _language(), request.agency
     form = TrackerFilterForm(request.GET or None, agency=agency)
     found = services.with_overdue_flags(scoped(Recommendation, agency).select_related("board"),
-                                        services.today_in(agency))
+                                        agency.today())
     if form.is_valid():
         data = form.cleaned_data
         if data["board"]:
@@ -188,10 +188,10 @@ def tracker(request: HttpRequest) -> HttpResponse:
 def recommendation_page(request: HttpRequest, pk: int) -> HttpResponse:
     agency, language = request.agency, _language()
     item = get_object_or_404(services.with_overdue_flags(scoped(Recommendation, agency).select_related(
-        "board", "meeting"), services.today_in(agency)), pk=pk)
+        "board", "meeting"), agency.today()), pk=pk)
     responses = [(response, response.rationale_in(language)) for response in item.responses.order_by("-responded_on",
                                                                                                       "-id")]
-    today = services.today_in(agency)
+    today = agency.today()
     milestones = [{"milestone": milestone, "title": milestone.title_in(language),
                    "late": milestone.done_on is None and milestone.due_on < today}
                   for milestone in ImplementationMilestone.objects.filter(recommendation=item)]

@@ -148,7 +148,7 @@ def board_edit(request, pk):
 @require_safe
 def board_page(request, pk):
     board, language = _board(request, pk), _language()
-    today = services.today_in(request.agency)
+    today = request.agency.today()
     recommendations = services.with_overdue_flags(board.recommendations.all(), today)
     return render(request, "boards/staff/board.html", {
         "board": board, "name": board.name_in(language), "members": services.active_members(board),
@@ -200,7 +200,7 @@ def application_page(request, pk):
     item = get_object_or_404(scoped(BoardApplication, request.agency).select_related("board", "neighbourhood"),
                              pk=pk)
     board = item.board
-    today = services.today_in(request.agency)
+    today = request.agency.today()
     appoint_form = AppointForm(request.POST if "appoint" in request.POST else None, vacant=services.vacant_seats(board),
                                initial={"term_start": today})
     decline_form = DeclineForm(request.POST if "decline" in request.POST else None)
@@ -352,7 +352,7 @@ def _recommendation_url(pk: int) -> str:
 @board_staff
 @require_safe
 def recommendations(request):
-    language, today = _language(), services.today_in(request.agency)
+    language, today = _language(), request.agency.today()
     found = services.with_overdue_flags(scoped(Recommendation, request.agency).select_related("board"), today)
     return render(request, "boards/staff/recommendations.html", {
         "rows": [(item, item.title_in(language), item.board.name_in(language)) for item in found[:500]]})
@@ -363,7 +363,7 @@ def recommendations(request):
 def recommendation_new(request, pk):
     board = _board(request, pk)
     form = RecommendationForm(request.POST or None, board=board,
-                              initial={"made_on": services.today_in(request.agency)})
+                              initial={"made_on": request.agency.today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = create_once(request, form, "boards:recommendation",
@@ -382,11 +382,11 @@ def recommendation_new(request, pk):
 def _recommendation(request, pk) -> Recommendation:
     return get_object_or_404(services.with_overdue_flags(
         scoped(Recommendation, request.agency).select_related("board", "meeting"),
-        services.today_in(request.agency)), pk=pk)
+        request.agency.today()), pk=pk)
 
 
 def _recommendation_page(request, item, **forms):
-    language, today = _language(), services.today_in(request.agency)
+    language, today = _language(), request.agency.today()
     context = {
         "item": item, "title": item.title_in(language), "text": item.text_in(language),
         "board_name": item.board.name_in(language),
@@ -441,7 +441,7 @@ def milestone_add(request, pk):
 def milestone_done(request, pk):
     milestone = get_object_or_404(scoped(ImplementationMilestone, request.agency), pk=pk)
     try:
-        services.complete_milestone(request.user, milestone, done_on=services.today_in(request.agency))
+        services.complete_milestone(request.user, milestone, done_on=request.agency.today())
     except services.BoardError as error:
         messages.error(request, str(error))
     else:

@@ -7,7 +7,6 @@ resident is kept in a cookie. Times are shown in the agency's time zone; texts i
 """
 
 import re
-import zoneinfo
 from calendar import Calendar, monthrange
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -29,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from commonbeat.boards import queries as board_queries
 from commonbeat.core import geo
-from commonbeat.core.models import Agency, Neighbourhood
+from commonbeat.core.models import Neighbourhood
 from commonbeat.core.ratelimit import Limit, allow
 from commonbeat.core.tenancy import scoped
 from commonbeat.core.texts import text_in
@@ -49,14 +48,6 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 def _language() -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
-
-
-def _zone(agency: Agency) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(agency.timezone)
-
-
-def _today(agency: Agency) -> date:
-    return timezone.localtime(timezone=_zone(agency)).date()
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -107,7 +98,7 @@ def _query(form: EventFilterForm, **extra) -> str:
 
 def _upcoming(request: HttpRequest, form: EventFilterForm) -> tuple[dict, date]:
     filters = form.filters()
-    today = _today(request.agency)
+    today = request.agency.today()
     if filters["first_day"] is None:
         filters["first_day"] = today
     return filters, today
@@ -169,10 +160,10 @@ def _month(asked: str, today: date) -> tuple[date, str]:
 @require_safe
 def calendar_month(request: HttpRequest) -> HttpResponse:
     language, now = _language(), timezone.now()
-    agency, zone = request.agency, _zone(request.agency)
+    agency, zone = request.agency, request.agency.zone
     form = _filter_form(request, dates=False)
     filters = form.filters()
-    today = _today(agency)
+    today = agency.today()
     first, month_error = _month(request.GET.get("month", ""), today)
     last = first.replace(day=monthrange(first.year, first.month)[1])
     found = queries.find_events(agency, neighbourhood=filters["neighbourhood"], kind=filters["kind"],
@@ -289,7 +280,7 @@ def _event_page(request: HttpRequest, found: Event, form: RsvpForm | None) -> Ht
     survey_url = ""
     if found.feedback_survey_slug and found.ends_at <= now and not found.is_cancelled:
         survey_url = reverse("surveys:answer", args=[found.feedback_survey_slug])
-    starts_local = found.starts_at.astimezone(_zone(request.agency))
+    starts_local = found.starts_at.astimezone(request.agency.zone)
     response = render(request, "engagement/public/event.html", {
         "event": found,
         "card": _card(found, language, now),

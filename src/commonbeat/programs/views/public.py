@@ -34,7 +34,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_safe
 def program_list(request: HttpRequest) -> HttpResponse:
     language = _language()
-    today = services.today_in(request.agency)
+    today = request.agency.today()
     listed = _public_programs(request).filter(season_ends_on__gte=today).order_by("season_starts_on", "id")
     return render(request, "programs/public/programs.html", {
         "items": [{"program": program, "title": program.title_in(language),
@@ -46,7 +46,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 def _program_page(request: HttpRequest, program: Program, form: ApplicationForm | None = None,
                   template: str = "programs/public/program.html") -> HttpResponse:
     language = _language()
-    today = services.today_in(request.agency)
+    today = request.agency.today()
     counted = services.public_figures(program, today)
     labels = {key: label for key, label, *_rest in AGE_BANDS}
     return render(request, template, {
@@ -71,7 +71,7 @@ def program_page(request: HttpRequest, slug: str) -> HttpResponse:
 def apply(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_object_or_404(_public_programs(request), slug=slug)
     template = "programs/public/apply.html"
-    if not services.accepts_applications(program, services.today_in(request.agency)):
+    if not services.accepts_applications(program, request.agency.today()):
         return _program_page(request, program, None, template)
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -73,7 +73,7 @@ def _program_url(pk: int, anchor: str = "") -> str:
 def programs(request):
     language = _language()
     listed = scoped(Program, request.agency).select_related("neighbourhood").order_by("-season_starts_on", "id")
-    today = services.today_in(request.agency)
+    today = request.agency.today()
     rows = []
     for program in listed:
         counts = {row["status"]: row["n"] for row in program.enrolments.values("status").annotate(
@@ -123,7 +123,7 @@ def _figure_rows(counts: dict, labels: dict | None = None) -> list[dict]:
 
 def _program_page(request, program: Program, *, session_form=None, match_form=None, status=200):
     language = _language()
-    today = services.today_in(request.agency)
+    today = request.agency.today()
     enrolments = list(program.enrolments.select_related("participant").order_by("status", "applied_at", "id"))
     attended = services.attendance_by_participant(program)
     counted = services.figures(program, today)
@@ -260,7 +260,7 @@ def figures_csv(request, pk):
     """The program's figures as aggregates only (no names, no ids), small counts suppressed like anything that
     may leave the console."""
     program = _program(request, pk)
-    counted = services.figures(program, services.today_in(request.agency))
+    counted = services.figures(program, request.agency.today())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["program", "table", "group", "count", "suppressed"])
@@ -285,7 +285,7 @@ def figures_csv(request, pk):
 def outcome_survey(request, pk):
     program = _program(request, pk)
     try:
-        services.open_outcome_survey(request.user, program, services.today_in(request.agency).year)
+        services.open_outcome_survey(request.user, program, request.agency.today().year)
     except services.ProgramsError as error:
         messages.error(request, str(error))
     else:
@@ -310,7 +310,7 @@ def mentors(request):
         else:
             messages.success(request, _("The mentor's background check is recorded."))
             return redirect("programs:staff_mentors")
-    today = services.today_in(request.agency)
+    today = request.agency.today()
     listed = scoped(Mentor, request.agency).select_related("officer").annotate(
         running=Count("matches", filter=Q(matches__ended_on__isnull=True)))
     return render(request, "programs/staff/mentors.html", {
@@ -321,7 +321,7 @@ def mentors(request):
 @require_POST
 def match_new(request, pk):
     program = _program(request, pk)
-    today = services.today_in(request.agency)
+    today = request.agency.today()
     mentor_list = list(scoped(Mentor, request.agency).select_related("officer"))
     mentee_list = list(services.mentees(program))
     form = MatchForm(request.POST, mentors=mentor_list, mentees=mentee_list, today=today)
@@ -356,7 +356,7 @@ def match_page(request, pk):
         else:
             messages.success(request, _("The meeting is logged."))
             return redirect("programs:staff_match", pk=match.pk)
-    today = services.today_in(request.agency)
+    today = request.agency.today()
     return _private(render(request, "programs/staff/match.html", {
         "match": match, "program": match.mentee.program, "title": match.mentee.program.title_in(_language()),
         "expired": not match.mentor.check_is_current(today), "meetings": match.meetings.all(), "form": form},

@@ -6,7 +6,6 @@ percentage only, so no count of officers under 11 (e.g. "3 overdue") can be show
 attendance goes through `core.disclosure.suppress_counts` like every published count of people.
 """
 
-import zoneinfo
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -34,10 +33,6 @@ def _language() -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
-def _zone(agency) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(agency.timezone)
-
-
 def course_shares(agency, today) -> tuple[Table | None, list[str]]:
     """(a table of the per cent current per required course, courses left out because fewer than 11 officers
     must take them). One row per requirement in force; the share is of the active officers subject to it."""
@@ -62,7 +57,7 @@ def course_shares(agency, today) -> tuple[Table | None, list[str]]:
 
 def workshop_table(agency, today) -> tuple[Table | None, int]:
     """(a table of people attending each public workshop of the last 12 months, with the total; number held)."""
-    zone, language = _zone(agency), _language()
+    zone, language = agency.zone, _language()
     start = datetime.combine(compliance.add_months(today, -WORKSHOP_MONTHS), time.min, tzinfo=zone)
     end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
     held = [workshop for workshop in engagement_queries.workshops_held(agency, start, end)
@@ -85,7 +80,7 @@ def workshop_table(agency, today) -> tuple[Table | None, int]:
 @require_safe
 def public(request):
     agency = request.agency
-    today = timezone.localtime(timezone=_zone(agency)).date()
+    today = timezone.localtime(timezone=agency.zone).date()
     shares, withheld = course_shares(agency, today)
     workshops, workshop_count = workshop_table(agency, today)
     return render(request, "training/public.html", {
@@ -101,7 +96,7 @@ def mine(request):
     officer = getattr(request.user, "officer", None)
     if officer is not None and officer.agency_id != agency.id:
         officer = None
-    today = timezone.localtime(timezone=_zone(agency)).date()
+    today = timezone.localtime(timezone=agency.zone).date()
     language = _language()
     rows, records, upcoming = [], [], []
     if officer is not None:

@@ -5,7 +5,6 @@ assignments, and the compliance view with its unit roll-up.
 Views are thin: parse a form, call one service, redirect with a message (PRG). Another agency's objects 404.
 """
 
-import zoneinfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -43,10 +42,6 @@ view_compliance = staff_required(Action.VIEW_TRAINING_COMPLIANCE)
 
 def _language() -> str:
     return get_language() or "en"
-
-
-def _today(agency):
-    return timezone.localtime(timezone=zoneinfo.ZoneInfo(agency.timezone)).date()
 
 
 # ---------------------------------------------------------------- courses
@@ -307,7 +302,7 @@ STATUS_ORDER = {compliance.Status.OVERDUE: 0, compliance.Status.DUE_SOON: 1, com
 @require_safe
 def compliance_view(request):
     agency = request.agency
-    today = _today(agency)
+    today = agency.today()
     form = ComplianceFilterForm(request.GET or None, agency=agency)
     unit = requirement = status = None
     if form.is_bound and form.is_valid():
@@ -355,7 +350,7 @@ def officer_page(request, pk):
             else:
                 messages.success(request, _("The officer's unit and assignment are saved."))
                 return redirect("training:staff_officer", pk=officer.pk)
-    today = _today(agency)
+    today = agency.today()
     rows = compliance.compliance_rows(agency, today, officers=scoped(Officer, agency).filter(pk=officer.pk))
     language = _language()
     history = scoped(AssignmentChange, agency).filter(officer=officer).select_related("from_unit", "to_unit")
