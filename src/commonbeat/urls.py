@@ -25,5 +25,9 @@ urlpatterns += i18n_patterns(
     path("", include("commonbeat.training.urls")),
     path("", include("commonbeat.programs.urls")),
     path("", include("commonbeat.boards.urls")),
+    path("", include("commonbeat.partners.urls")),
+    path("", include("commonbeat.crisis.urls")),
+    path("", include("commonbeat.transparency.urls")),
+    path("", include("commonbeat.recognition.urls")),
     prefix_default_language=False,
 )

@@ -18,11 +18,15 @@ from commonbeat.boards import services as boards
 from commonbeat.boards.models import Board, BoardApplication, BoardMember, ImplementationMilestone, MeetingDocument
 from commonbeat.core import audit
 from commonbeat.core.models import Neighbourhood, Officer
+from commonbeat.crisis import services as crisis
+from commonbeat.crisis.models import CrisisResponse, TeamMember
 from commonbeat.engagement import services as engagement
 from commonbeat.engagement.models import Event, Milestone, OfficerParticipation, Problem, Rsvp
 from commonbeat.feedback import early_intervention
 from commonbeat.feedback import services as feedback
-from commonbeat.feedback.models import Alert, AlertPolicy, AllegationCategory, Classification, Metric, Report
+from commonbeat.feedback.models import Alert, AlertPolicy, AllegationCategory, Classification, Kind, Metric, Report
+from commonbeat.partners import services as partners
+from commonbeat.partners.models import Initiative, Partner, Referral
 from commonbeat.patrols import services as patrols
 from commonbeat.patrols.models import Patrol
 from commonbeat.programs import services as programs
@@ -33,6 +37,12 @@ from commonbeat.training import services as training
 from commonbeat.training.models import Course, ImportBatch, Requirement, TrainingSession
 
 from ..factories import make_user, signed_in_client
+from ..insights.isolation_monthly import beta_monthly, monthly_routes
+from ..recognition.isolation_recognition import beta_recognition, recognition_routes
+from ..transparency.isolation_bodycams import beta_bodycams, bodycams_routes
+from ..transparency.isolation_news import beta_news, news_routes
+from ..transparency.isolation_opendata import beta_opendata, opendata_routes
+from ..transparency.isolation_policies import beta_policies, policies_routes
 
 BETA_MARKERS = ["Beta", "beta_admin", "beta-north-end", "Betason"]
 
@@ -50,7 +60,7 @@ def all_routes(resolver=None, prefix=""):
 
 
 def route_args(beta_user, beta_token):
-    report = Report.objects.get(agency=beta_token.agency)
+    report = Report.objects.get(agency=beta_token.agency, kind=Kind.COMPLAINT)
     alert = Alert.objects.get(agency=beta_token.agency)
     survey = Survey.objects.get(agency=beta_token.agency, slug="beta-survey")
     return {
@@ -74,6 +84,14 @@ def route_args(beta_user, beta_token):
         **programs_routes(beta_token.agency),
         **training_routes(beta_token.agency),
         **boards_routes(beta_token.agency),
+        **partners_routes(beta_token.agency),
+        **crisis_routes(beta_token.agency),
+        **policies_routes(beta_token.agency),
+        **news_routes(beta_token.agency),
+        **bodycams_routes(beta_token.agency),
+        **opendata_routes(beta_token.agency),
+        **recognition_routes(beta_token.agency),
+        **monthly_routes(beta_token.agency),
     }
 
 
@@ -153,6 +171,39 @@ def boards_routes(beta) -> dict:
     return routes
 
 
+def partners_routes(beta) -> dict:
+    partner = Partner.objects.get(agency=beta, slug="beta-food-bank")
+    initiative = Initiative.objects.get(agency=beta)
+    measure, milestone = initiative.measures.get(), initiative.milestones.get()
+    referral = Referral.objects.get(agency=beta)
+    routes = {
+        "partners/<slug:slug>/": f"/partners/{partner.slug}/",
+        "partners/initiatives/<slug:slug>/": f"/partners/initiatives/{initiative.slug}/",
+        "console/partners/initiatives/<int:pk>/measures/<int:measure_pk>/":
+            f"/console/partners/initiatives/{initiative.id}/measures/{measure.id}/",
+        "console/partners/initiatives/<int:pk>/milestones/<int:milestone_pk>/done/":
+            f"/console/partners/initiatives/{initiative.id}/milestones/{milestone.id}/done/",
+    }
+    for tail in ["", "measures/", "milestones/"]:
+        routes[f"console/partners/initiatives/<int:pk>/{tail}"] = (
+            f"/console/partners/initiatives/{initiative.id}/{tail}")
+    for tail in ["", "edit/", "services/", "agreements/", "users/"]:
+        routes[f"console/partners/<int:pk>/{tail}"] = f"/console/partners/{partner.id}/{tail}"
+    for tail in ["", "accept/", "decline/", "outcome/"]:
+        routes[f"console/referrals/<int:pk>/{tail}"] = f"/console/referrals/{referral.id}/{tail}"
+    return routes
+
+
+def crisis_routes(beta) -> dict:
+    member = TeamMember.objects.get(agency=beta, kind="clinician")
+    response = CrisisResponse.objects.get(agency=beta)
+    return {
+        "console/crisis/team/<int:pk>/": f"/console/crisis/team/{member.id}/",
+        "console/crisis/team/<int:pk>/availability/": f"/console/crisis/team/{member.id}/availability/",
+        "console/crisis/responses/<int:pk>/": f"/console/crisis/responses/{response.id}/",
+    }
+
+
 def staff_survey_routes(survey) -> dict:
     question, response = survey.questions.get(code="top_issue"), survey.responses.get()
     base = f"/console/surveys/{survey.id}"
@@ -174,18 +225,52 @@ def beta_world(other_agency, other_admin):
     beta_programs(other_agency, other_admin)
     beta_boards(other_agency, other_admin)
     beta_training(other_agency, other_admin)
+    beta_partners_and_crisis(other_agency, other_admin)
     survey = surveys.open_survey(other_admin, surveys.create_survey(other_admin, other_agency, slug="beta-survey",
                                                                     title={"en": "Beta trust survey"}))
     surveys.submit_response(other_agency, survey, {"neighbourhood": "beta-north-end", "safety": 5, "respect": 5,
                                                    "listen": 5, "top_issue": "Beta free text"})
+    beta_policies(other_agency, other_admin)
+    beta_news(other_agency, other_admin)
+    beta_bodycams(other_agency, other_admin)
+    beta_recognition(other_agency, other_admin)
+    beta_monthly(other_agency, other_admin)
+    beta_opendata(other_agency, other_admin)
     return token, secret
+
+
+def beta_partners_and_crisis(other_agency, other_admin):
+    """A Beta partner with an agreement, an initiative with a measure and a milestone, a referral naming a Beta
+    person, and a Beta clinician on a co-responder call with notes."""
+    partner = partners.add_partner(other_admin, other_agency, slug="beta-food-bank", name="Beta Food Bank",
+                                   kind="mental_health", description={"en": "Beta description"},
+                                   languages="English", email="beta@example.org", is_public=True)
+    service = partners.add_service(other_admin, partner, name={"en": "Beta groceries"})
+    today = other_agency.today()
+    partners.add_agreement(other_admin, partner, title="Beta agreement", signed_on=today - timedelta(days=300),
+                           expires_on=today + timedelta(days=30))
+    initiative = partners.create_initiative(other_admin, other_agency, slug="beta-initiative",
+                                            title={"en": "Beta initiative"}, goal={"en": "Beta goal"},
+                                            partners=[partner], is_public=True)
+    partners.add_measure(other_admin, initiative, name={"en": "Beta measure"}, target=10)
+    partners.add_milestone(other_admin, initiative, title={"en": "Beta milestone"})
+    partners.refer(other_admin, other_agency, {
+        "partner": partner, "service": service, "first_name": "Betty Beta", "contact": "betty@beta.example.org",
+        "consent_recorded": True, "consent_method": "verbal", "reason": "food", "note": "Beta note"})
+    clinician = crisis.add_member(other_admin, other_agency, crisis.MemberDetails(
+        kind="clinician", clinician_name="Beta Clinician", partner=partner))
+    officer = crisis.add_member(other_admin, other_agency, crisis.MemberDetails(
+        kind="officer", officer=Officer.objects.filter(agency=other_agency).first()))
+    crisis.record_response(other_admin, other_agency, crisis.ResponseDetails(
+        occurred_at=timezone.now() - timedelta(days=3), call_type="welfare_check", minutes_on_scene=30,
+        officers=[officer], clinicians=[clinician], outcomes={"resolved_on_scene"}, notes="Beta crisis notes"))
 
 
 def beta_engagement(other_agency, other_admin):
     """A Beta event with a reply, an officer's hours and a concern turned project; and a Beta patrol."""
     starts = timezone.now() + timedelta(days=2)
     north = Neighbourhood.objects.get(agency=other_agency, slug="beta-north-end")
-    officer = Officer.objects.get(agency=other_agency)
+    officer = Officer.objects.filter(agency=other_agency).order_by("id").first()
     event = engagement.create_event(other_admin, other_agency, engagement.EventDetails(
         kind=engagement.event_kinds(other_agency).first(), title={"en": "Beta block party"}, starts_at=starts,
         ends_at=starts + timedelta(hours=2), address="1 Beta Street", organiser="Beta organiser",
@@ -230,7 +315,8 @@ def beta_programs(other_agency, other_admin):
     mentoring = beta_program(other_admin, other_agency, "beta-mentoring", ProgramKind.MENTORSHIP, "Beta mentoring")
     mentee = beta_minor_enrolled(other_admin, other_agency, mentoring)
     today = other_agency.today()
-    mentor = programs.register_mentor(other_admin, other_agency, Officer.objects.get(agency=other_agency),
+    officer = Officer.objects.filter(agency=other_agency).order_by("id").first()
+    mentor = programs.register_mentor(other_admin, other_agency, officer,
                                       background_check_on=today - timedelta(days=30))
     match = programs.match_mentor(other_admin, mentor, mentee, started_on=today - timedelta(days=7))
     programs.log_meeting(other_admin, match, met_on=today - timedelta(days=1), minutes=60, note="Beta meeting note")
@@ -277,7 +363,7 @@ def beta_training(other_agency, other_admin):
 def training_routes(beta) -> dict:
     course, session = Course.objects.get(agency=beta, code="BETA-1"), TrainingSession.objects.get(agency=beta)
     requirement, batch = Requirement.objects.get(agency=beta), ImportBatch.objects.get(agency=beta)
-    officer = Officer.objects.get(agency=beta)
+    officer = Officer.objects.filter(agency=beta).order_by("id").first()
     base = "/console/training"
     return {
         "console/training/courses/<int:pk>/edit/": f"{base}/courses/{course.id}/edit/",
@@ -297,7 +383,7 @@ def beta_complaint(other_agency, other_admin):
     report = feedback.file_report(other_agency, feedback.Submission(
         kind="complaint", narrative="Beta narrative: pushed outside the Beta station.", files=[upload],
         name="Beta Complainant"), channel="web").report
-    officer = Officer.objects.get(agency=other_agency)
+    officer = Officer.objects.filter(agency=other_agency).order_by("id").first()
     feedback.settings_for(other_agency)
     category = AllegationCategory.objects.get(agency=other_agency, code="force")
     report = feedback.triage(other_admin, report, Classification.FORMAL_COMPLAINT,

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     TRAINING_COORDINATOR = "training_coordinator", _("Training coordinator")
     CRISIS_COORDINATOR = "crisis_coordinator", _("Crisis coordinator")
     BOARD_MEMBER = "board_member", _("Board member")
+    PARTNER = "partner", _("Partner organisation staff")
     AGENCY_ADMIN = "agency_admin", _("Agency admin")
 
 
@@ -46,6 +47,26 @@ class Action(models.TextChoices):
     MANAGE_BOARDS = "manage_boards", _("Manage advisory boards, seats and applications")
     RUN_BOARD_MEETINGS = "run_board_meetings", _("Publish board meetings and the board's recommendations")
     RESPOND_TO_RECOMMENDATIONS = "respond_to_recommendations", _("Give the department's response to recommendations")
+    MANAGE_PARTNERS = "manage_partners", _("Manage partner organisations, agreements and joint initiatives")
+    MAKE_REFERRALS = "make_referrals", _("Refer a person to a partner's service")
+    HANDLE_REFERRALS = "handle_referrals", _("Accept, decline and report on referrals to one's own organisation")
+    MANAGE_CRISIS_TEAM = "manage_crisis_team", _("Manage the crisis team roster and availability")
+    RECORD_CRISIS_RESPONSES = "record_crisis_responses", _("Record crisis responses and their outcomes")
+    VIEW_CRISIS_FIGURES = "view_crisis_figures", _("See crisis response figures in full")
+    MANAGE_POLICIES = "manage_policies", _("Draft and publish policies and answer public comments")
+    MODERATE_COMMENTS = "moderate_comments", _("Moderate public comments on draft policies")
+    ACKNOWLEDGE_POLICIES = "acknowledge_policies", _("Acknowledge having read a new policy version")
+    VIEW_ACKNOWLEDGEMENTS = "view_acknowledgements", _("See which officers have acknowledged each policy")
+    PUBLISH_UPDATES = "publish_updates", _("Publish news, public meeting notices and safety alerts")
+    MANAGE_RECORDINGS = "manage_recordings", _("Register body-worn camera recordings and their retention")
+    VIEW_RECORDINGS = "view_recordings", _("See the body-worn camera recording registry")
+    HANDLE_FOOTAGE_REQUESTS = "handle_footage_requests", _("Work public requests for body-worn camera footage")
+    MANAGE_OPEN_DATA = "manage_open_data", _("Manage the open data catalogue")
+    MANAGE_STORIES = "manage_stories", _("Write, moderate and publish positive stories")
+    MANAGE_AWARDS = "manage_awards", _("Run award programs, review nominations and announce awards")
+    SCORE_NOMINATIONS = "score_nominations", _("Score nominations as a member of an award panel")
+    NOMINATE_FOR_AWARDS = "nominate_for_awards", _("Put someone forward for an award from the console")
+    MANAGE_MONTHLY_REPORTS = "manage_monthly_reports", _("Build and publish the monthly community report")
 
 
 ALL_STAFF = frozenset(Role)
@@ -83,6 +104,27 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_BOARDS: frozenset({Role.ENGAGEMENT_STAFF}),
     Action.RUN_BOARD_MEETINGS: frozenset({Role.BOARD_MEMBER, Role.ENGAGEMENT_STAFF}),
     Action.RESPOND_TO_RECOMMENDATIONS: frozenset(),
+    Action.MANAGE_PARTNERS: frozenset({Role.ENGAGEMENT_STAFF, Role.CRISIS_COORDINATOR}),
+    Action.MAKE_REFERRALS: frozenset({Role.OFFICER, Role.ENGAGEMENT_STAFF, Role.CRISIS_COORDINATOR}),
+    Action.HANDLE_REFERRALS: frozenset({Role.PARTNER}),
+    Action.MANAGE_CRISIS_TEAM: frozenset({Role.CRISIS_COORDINATOR}),
+    Action.RECORD_CRISIS_RESPONSES: frozenset({Role.OFFICER, Role.CRISIS_COORDINATOR}),
+    Action.VIEW_CRISIS_FIGURES: frozenset({Role.CRISIS_COORDINATOR, Role.OVERSIGHT_REVIEWER}),
+    Action.MANAGE_POLICIES: frozenset(),
+    Action.MODERATE_COMMENTS: frozenset({Role.ENGAGEMENT_STAFF}),
+    Action.ACKNOWLEDGE_POLICIES: frozenset({Role.OFFICER}),
+    Action.VIEW_ACKNOWLEDGEMENTS: frozenset({Role.TRAINING_COORDINATOR, Role.OVERSIGHT_REVIEWER}),
+    Action.PUBLISH_UPDATES: frozenset({Role.ENGAGEMENT_STAFF}),
+    Action.MANAGE_RECORDINGS: frozenset({Role.INVESTIGATOR}),
+    Action.VIEW_RECORDINGS: frozenset({Role.INVESTIGATOR, Role.OVERSIGHT_REVIEWER}),
+    Action.HANDLE_FOOTAGE_REQUESTS: frozenset({Role.INVESTIGATOR}),
+    Action.MANAGE_OPEN_DATA: frozenset({Role.ENGAGEMENT_STAFF}),
+    Action.MANAGE_STORIES: frozenset({Role.ENGAGEMENT_STAFF}),
+    Action.MANAGE_AWARDS: frozenset({Role.ENGAGEMENT_STAFF}),
+    Action.SCORE_NOMINATIONS: frozenset({Role.ENGAGEMENT_STAFF, Role.BOARD_MEMBER, Role.OVERSIGHT_REVIEWER}),
+    Action.NOMINATE_FOR_AWARDS: frozenset({Role.OFFICER, Role.ENGAGEMENT_STAFF, Role.INVESTIGATOR,
+                                           Role.TRAINING_COORDINATOR, Role.CRISIS_COORDINATOR}),
+    Action.MANAGE_MONTHLY_REPORTS: frozenset({Role.ENGAGEMENT_STAFF}),
 }
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from commonbeat.core.tenancy import scoped
+from commonbeat.core.tenancy import officer_of, scoped
 
 from . import services
 from .access import second_factor_passed, staff_required
@@ -144,8 +144,65 @@ def console(request):
          _("Each officer's status per requirement, with unit roll-ups."), "training:staff_compliance"),
         (Action.VIEW_OWN_TRAINING, _("My training"), _("Your required training, its status and your records."),
          "training:mine"),
+        (Action.MANAGE_PARTNERS, _("Partner organisations"),
+         _("The partner directory: services, languages, neighbourhoods, contacts and agreements with their expiry "
+           "dates."), "partners:staff_partners"),
+        (Action.MANAGE_PARTNERS, _("Joint initiatives"),
+         _("Initiatives with partners: goals, measures, milestones and the public page."),
+         "partners:staff_initiatives"),
+        (Action.MAKE_REFERRALS, _("Referrals"),
+         _("Refer a person to a partner's service with their consent, and see each referral's loop close."),
+         "partners:staff_my_referrals"),
+        (Action.HANDLE_REFERRALS, _("Referrals inbox"),
+         _("Referrals to your organisation: accept or decline them and report the outcome."), "partners:staff_inbox"),
+        (Action.MANAGE_CRISIS_TEAM, _("Crisis team"),
+         _("Crisis-trained officers and clinicians from partner organisations, and the shifts each can cover."),
+         "crisis:staff_team"),
+        (Action.RECORD_CRISIS_RESPONSES, _("Crisis responses"),
+         _("Record who responded to a crisis call, for how long, how it ended and the follow-up referrals."),
+         "crisis:staff_responses"),
+        (Action.VIEW_CRISIS_FIGURES, _("Crisis figures"),
+         _("Outcomes with and without a clinician, by neighbourhood and month, with exact counts."),
+         "crisis:staff_figures"),
+        (Action.MANAGE_POLICIES, _("Policies"),
+         _("Draft policies, open them for public comment, answer comments and publish."),
+         "transparency:staff_policies"),
+        (Action.MODERATE_COMMENTS, _("Comments to moderate"),
+         _("Residents' comments on draft policies, waiting for approval."), "transparency:staff_moderation"),
+        (Action.ACKNOWLEDGE_POLICIES, _("Policies to acknowledge"),
+         _("New policy versions you have not yet acknowledged."), "transparency:staff_my_acknowledgements"),
+        (Action.VIEW_ACKNOWLEDGEMENTS, _("Policy acknowledgements"),
+         _("For each version in force, who has acknowledged it, by unit."),
+         "transparency:staff_acknowledgement_overview"),
+        (Action.VIEW_RECORDINGS, _("Body-worn camera recordings"),
+         _("The registry of recordings: officer, time, category, file hash and case; those due for deletion."),
+         "transparency:staff_recordings"),
+        (Action.HANDLE_FOOTAGE_REQUESTS, _("Footage requests"),
+         _("Public requests for body-worn camera footage, with deadlines and overdue flags."),
+         "transparency:staff_footage_requests"),
+        (Action.MANAGE_RECORDINGS, _("Camera retention and program page"),
+         _("How long each category of recording is kept; the public program text and policy link."),
+         "transparency:staff_bodycam_settings"),
+        (Action.PUBLISH_UPDATES, _("News and notices"),
+         _("Write, publish and unpublish news, public meeting notices and safety alerts."),
+         "transparency:staff_updates"),
+        (Action.MANAGE_STORIES, _("Stories"), _("Write, moderate and publish positive stories."),
+         "recognition:staff_stories"),
+        (Action.MANAGE_AWARDS, _("Award programs"),
+         _("Awards, panels, nomination rankings and announcements."), "recognition:staff_programs"),
+        (Action.SCORE_NOMINATIONS, _("My award panels"), _("Score the nominations of the awards you review."),
+         "recognition:staff_panel"),
+        (Action.NOMINATE_FOR_AWARDS, _("Nominate for an award"),
+         _("Nominate someone or put a commendation forward."), "recognition:staff_nominate"),
+        (Action.MANAGE_MONTHLY_REPORTS, _("Monthly community reports"),
+         _("Build or rebuild a month's report and its PDF in every language."), "insights:monthly_console"),
     ]
     available = [tool for tool in tools if can(request.user, request.agency, tool[0])]
+    me = officer_of(request.user, request.agency)
+    if me is not None and me.supervisees.exists():
+        available.append((Action.USE_CONSOLE, _("My team's policy acknowledgements"),
+                          _("Your people who have not acknowledged the policies in force."),
+                          "transparency:staff_team_acknowledgements"))
     return render(request, "accounts/console.html", {
         "roles": [Role(r).label for r in sorted(user_roles)],
         "tools": available,

@@ -10,7 +10,9 @@ from commonbeat.accounts.roles import Action, Role, can, roles_of
 from commonbeat.core import geo
 from commonbeat.core.models import Neighbourhood, Officer
 from commonbeat.core.tenancy import scoped
+from commonbeat.crisis import api as crisis_api
 from commonbeat.feedback.api import router as feedback_router
+from commonbeat.partners import api as partners_api
 
 from .auth import TokenAuth
 
@@ -126,3 +128,7 @@ def list_officers(request, unit: str | None = None):
 api.add_router("/", public)
 api.add_router("/", staff)
 api.add_router("/", feedback_router)
+api.add_router("/", partners_api.public)
+api.add_router("/", partners_api.staff)
+api.add_router("/", crisis_api.public)
+api.add_router("/", crisis_api.staff)

@@ -9,15 +9,13 @@ import zoneinfo
 from datetime import date, datetime, time
 
 from django import forms
-from django.conf import settings
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from commonbeat.core.forms import DateInput, MultilingualForm, TimeInput
 from commonbeat.core.models import Agency, Neighbourhood
-from commonbeat.core.submissions import new_token, valid_token
+from commonbeat.core.submissions import keep_token
 from commonbeat.core.tenancy import scoped
-from commonbeat.core.texts import text_in
+from commonbeat.core.texts import current_language, text_in
 from commonbeat.surveys.instrument import AGE_BANDS, GENDERS, RACES
 
 from .models import Board, Meeting, RecommendationStatus, ResponseStatus
@@ -26,32 +24,14 @@ DEFAULT_LANGUAGE = "en"
 DATE_FORMATS = ["%Y-%m-%d"]
 
 
-def _language() -> str:
-    codes = [code for code, _name in settings.LANGUAGES]
-    language = get_language() or DEFAULT_LANGUAGE
-    return language if language in codes else DEFAULT_LANGUAGE
-
-
 def _declared_choices(rows) -> list[tuple[str, str]]:
-    language = _language()
+    language = current_language()
     return [("", _("Prefer not to say"))] + [(code, text_in({"en": en, "es": es}, language)) for code, en, es in rows]
-
-
-class TokenMixin:
-    """A hidden one-time token per rendering of a creating form; a form sent without a valid one gets a fresh
-    one, so a double click or a re-sent page is recognised by the service."""
-
-    def init_token(self) -> None:
-        if not self.is_bound:
-            self.initial.setdefault("submission_token", new_token())
-        elif not valid_token(self.data.get("submission_token", "")):
-            self.data = self.data.copy()
-            self.data["submission_token"] = new_token()
 
 
 # ---------------------------------------------------------------- public
 
-class ApplicationForm(TokenMixin, forms.Form):
+class ApplicationForm(forms.Form):
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}),
                            help_text=_("As you would like it to appear on the board's roster if you are appointed."),
@@ -77,7 +57,7 @@ class ApplicationForm(TokenMixin, forms.Form):
         self.fields["age_band"].choices = _declared_choices(AGE_BANDS)
         self.fields["gender"].choices = _declared_choices(GENDERS)
         self.fields["race_ethnicity"].choices = _declared_choices(RACES)
-        self.init_token()
+        keep_token(self)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
@@ -95,7 +75,7 @@ class TrackerFilterForm(forms.Form):
 
     def __init__(self, *args, agency: Agency, **kwargs):
         super().__init__(*args, **kwargs)
-        language = _language()
+        language = current_language()
         self.fields["board"].choices = [("", _("All boards"))] + [
             (board.slug, board.name_in(language)) for board in scoped(Board, agency)]
         self.fields["status"].choices = [("", _("Any status"))] + list(RecommendationStatus.choices)
@@ -142,7 +122,7 @@ def local_datetime(day: date, at: time, zone: zoneinfo.ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=zone)
 
 
-class MeetingForm(TokenMixin, MultilingualForm):
+class MeetingForm(MultilingualForm):
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
     day = forms.DateField(label=_("Date"), widget=DateInput, input_formats=DATE_FORMATS,
                           help_text=_("For example 2026-05-14."))
@@ -161,7 +141,7 @@ class MeetingForm(TokenMixin, MultilingualForm):
             kwargs.setdefault("initial", {"day": starts.date(), "start_time": starts.time(), "end_time": ends.time(),
                                           "place": meeting.place, **self.initial_texts("agenda", meeting.agenda)})
         super().__init__(*args, **kwargs)
-        self.init_token()
+        keep_token(self)
 
     def clean(self):
         data = super().clean()
@@ -187,7 +167,7 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("PDF, text, Word, PowerPoint, CSV or image; up to 20 MB."))
 
 
-class RecommendationForm(TokenMixin, MultilingualForm):
+class RecommendationForm(MultilingualForm):
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
     made_on = forms.DateField(label=_("Made on"), widget=DateInput, input_formats=DATE_FORMATS,
                               help_text=_("The day the board agreed it."))
@@ -202,7 +182,7 @@ class RecommendationForm(TokenMixin, MultilingualForm):
         zone = zoneinfo.ZoneInfo(board.agency.timezone)
         self.fields["meeting"].label_from_instance = lambda meeting: meeting.starts_at.astimezone(zone).strftime(
             "%Y-%m-%d %H:%M")
-        self.init_token()
+        keep_token(self)
 
 
 class ResponseForm(MultilingualForm):

@@ -13,5 +13,5 @@ def site(request: HttpRequest) -> dict:
         "agency_name": agency.display_name(language) if agency else "CommonBeat",
         "demo_mode": settings.COMMONBEAT_DEMO,
         "header_links": navigation.HEADER,
-        "footer_links": navigation.FOOTER,
+        "footer_groups": navigation.FOOTER,
     }

@@ -21,6 +21,15 @@ def valid_token(value: str) -> bool:
     return True
 
 
+def keep_token(form, field: str = "submission_token") -> None:
+    """Give a new form a fresh token; a form sent without a valid one gets a fresh one too."""
+    if not form.is_bound:
+        form.initial.setdefault(field, new_token())
+    elif not valid_token(form.data.get(field, "")):
+        form.data = form.data.copy()
+        form.data[field] = new_token()
+
+
 SUBMISSION_TOKEN_SECONDS = 24 * 60 * 60
 
 

@@ -18,6 +18,15 @@ def scoped(source: type[ModelT] | models.QuerySet[ModelT], agency: Agency) -> mo
     return queryset.filter(agency=agency)
 
 
+def officer_of(user, agency: Agency):
+    """The officer record linked to the signed-in user in this agency, if any."""
+    from .models import Officer
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return scoped(Officer, agency).filter(user=user).select_related("unit").first()
+
+
 def agency_for_host(host: str) -> Agency | None:
     """The agency whose host names include `host`, else the deployment's default agency."""
     host = host.split(":")[0].lower().rstrip(".")

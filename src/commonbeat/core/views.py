@@ -36,12 +36,30 @@ TAKE_PART = [
                             "seat."), "boards:boards"),
     (_("Problem-solving projects"), _("What became of the concerns residents raised: each project's stage, "
                                       "milestones and outcome."), "engagement:problems"),
+    (_("Community partners"), _("Nonprofits, schools, businesses, faith groups and service providers working with "
+                                "the department, and the help each offers."), "partners:directory"),
+    (_("Joint initiatives"), _("What the department and its partners are doing together: goals, measures and "
+                               "milestones."), "partners:initiatives"),
+    (_("Stories"), _("Good work by officers and residents, told by the department and by residents."),
+     "recognition:stories"),
+    (_("Awards"), _("Put an officer or a community member forward for an award, and see who won."),
+     "recognition:awards"),
     (_("Report a concern or a thank-you"), _("Tell the department about an officer's conduct, good or bad, with or "
                                              "without your name."), "feedback:report"),
 ]
 ACCOUNTABILITY = [
     (_("Trust dashboard"), _("How much residents trust the police and how safe they feel, neighbourhood by "
                              "neighbourhood, from weighted surveys."), "insights:dashboard"),
+    (_("Monthly reports"), _("Each month's community report, on the web and as a PDF: trust, complaints, "
+                             "engagement, patrols, training and crisis response."), "insights:monthly_reports"),
+    (_("Policies"), _("The department's policies in every version, and the drafts open for your comment."),
+     "transparency:policies"),
+    (_("News and notices"), _("News, public meeting notices and safety alerts, also as Atom feeds."),
+     "transparency:news"),
+    (_("Body-worn cameras"), _("How the cameras are used, the recordings kept, and how to ask for footage."),
+     "transparency:bodycams"),
+    (_("Open data"), _("The department's data to download as CSV and JSON, each dataset with its data "
+                       "dictionary."), "transparency:data_catalogue"),
     (_("Complaint statistics"), _("Complaints and commendations in figures: kinds, findings, outcomes and how long "
                                   "they take."), "feedback:complaint_statistics"),
     (_("Recommendations tracker"), _("Every recommendation of the advisory boards and the department's response, "
@@ -50,6 +68,8 @@ ACCOUNTABILITY = [
                                   "neighbourhood, against the targets."), "patrols:visibility"),
     (_("Officer training"), _("The share of officers current on each required training, and the public "
                               "workshops held."), "training:public"),
+    (_("Crisis response"), _("Calls involving a person in crisis, and how they ended with and without a "
+                             "mental-health clinician on the team."), "crisis:public"),
     (_("Audit log seals"), _("The fingerprints of the department's audit log, so no one can rewrite its history "
                              "unnoticed."), "core:audit_seals"),
 ]

@@ -10,16 +10,15 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.utils.text import format_lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from commonbeat.core.forms import DateInput, MultilingualForm, OfficerChoiceField, TimeInput
 from commonbeat.core.models import Agency, Neighbourhood, Officer, Unit
-from commonbeat.core.submissions import new_token, valid_token
+from commonbeat.core.submissions import keep_token
 from commonbeat.core.tenancy import scoped
+from commonbeat.core.texts import current_language
 
 from . import services
 from .models import Concern, Event, EventKind, ParticipationRole, ProblemStatus, Stage
@@ -27,27 +26,9 @@ from .models import Concern, Event, EventKind, ParticipationRole, ProblemStatus,
 DEFAULT_LANGUAGE = "en"
 
 
-def _language() -> str:
-    codes = [code for code, _name in settings.LANGUAGES]
-    language = get_language() or DEFAULT_LANGUAGE
-    return language if language in codes else DEFAULT_LANGUAGE
-
-
-class SubmissionTokenMixin:
-    """A hidden one-time token per rendering of a creating form, so a double-click or a re-sent POST is
-    recognised (see views.staff.create_once). A form sent without a valid token is given a fresh one."""
-
-    def init_token(self) -> None:
-        if not self.is_bound:
-            self.initial.setdefault("submission_token", new_token())
-        elif not valid_token(self.data.get("submission_token", "")):
-            self.data = self.data.copy()
-            self.data["submission_token"] = new_token()
-
-
 class KindChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: EventKind) -> str:
-        return obj.name_in(_language())
+        return obj.name_in(current_language())
 
 
 def local_datetime(day: date, at: time, zone: zoneinfo.ZoneInfo) -> datetime | None:
@@ -62,7 +43,7 @@ def local_datetime(day: date, at: time, zone: zoneinfo.ZoneInfo) -> datetime | N
 
 # ---------------------------------------------------------------- events
 
-class EventForm(SubmissionTokenMixin, MultilingualForm):
+class EventForm(MultilingualForm):
     """Everything staff fill in for an event. The day and times are read in the agency's time zone."""
 
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -117,7 +98,7 @@ class EventForm(SubmissionTokenMixin, MultilingualForm):
         self.order_multilingual(["submission_token", "kind", "title", "description", "day", "start_time",
                                  "end_time", "place_name", "address", "latitude", "longitude", "accessibility",
                                  "languages", "capacity", "organiser", "organising_unit", "partner_organisations"])
-        self.init_token()
+        keep_token(self)
 
     @classmethod
     def initial_for(cls, event: Event) -> dict:
@@ -258,7 +239,7 @@ class ConcernChoiceField(forms.ModelMultipleChoiceField):
         return obj.text if len(obj.text) <= 120 else obj.text[:119] + "…"
 
 
-class ProblemForm(SubmissionTokenMixin, MultilingualForm):
+class ProblemForm(MultilingualForm):
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
     neighbourhood = forms.ModelChoiceField(label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(),
                                            required=False, empty_label=_("No single neighbourhood"),
@@ -287,7 +268,7 @@ class ProblemForm(SubmissionTokenMixin, MultilingualForm):
                 self.fields["concerns"].queryset = unlinked
             else:
                 del self.fields["concerns"]
-            self.init_token()
+            keep_token(self)
         else:
             del self.fields["concerns"], self.fields["submission_token"]
         self.order_multilingual(["submission_token", "title", "summary", "neighbourhood", "owner",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commonbeat.core.models import Agency
-from commonbeat.core.submissions import new_token, valid_token
+from commonbeat.core.submissions import keep_token, new_token, valid_token
 
 from . import services
 from .models import Kind
@@ -193,8 +193,4 @@ class ResidentMessageForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("message_token", new_token())
-        elif not valid_token(self.data.get("message_token", "")):
-            self.data = self.data.copy()
-            self.data["message_token"] = new_token()
+        keep_token(self, "message_token")

@@ -19,7 +19,7 @@ its CSV and JSON downloads carry.
 import statistics
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -31,54 +31,18 @@ from django.utils.translation import gettext as _
 from commonbeat.core.charts import TOTAL, Row, Series, Table
 from commonbeat.core.disclosure import THRESHOLD, suppress_counts, suppress_total
 from commonbeat.core.models import Agency, Neighbourhood, Officer
+from commonbeat.core.periods import DEFAULT_MONTHS, Period  # noqa: F401 (the default period, also for the views)
 from commonbeat.core.tenancy import scoped
 
 from .models import Allegation, AllegationCategory, Classification, FindingType, Kind, Report, Status
 from .services import settings_for
 
-DEFAULT_MONTHS = 24
 PERIOD_CHOICES = (12, 24, 36, 60)
 NOT_KNOWN = "not-known"
 NOT_IDENTIFIED = "not-identified"
 # Columns of the CSV download: the table, every dimension any table uses, then the count.
 DIMENSIONS = ["month", "neighbourhood", "category", "officer", "finding", "time_to_close", "kind"]
 CSV_COLUMNS = ["table", *DIMENSIONS, "count", "suppressed"]
-
-
-def _add_months(first_of_month: date, months: int) -> date:
-    index = first_of_month.year * 12 + first_of_month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole calendar months: from the first day of `first_month`, `months` months long."""
-
-    first_month: date
-    months: int
-
-    @classmethod
-    def last_full_months(cls, today: date, months: int = DEFAULT_MONTHS) -> "Period":
-        """The `months` months that ended before the current month began."""
-        return cls(_add_months(today.replace(day=1), -months), months)
-
-    @property
-    def month_starts(self) -> list[date]:
-        return [_add_months(self.first_month, step) for step in range(self.months)]
-
-    @property
-    def end(self) -> date:
-        """The first day after the period."""
-        return _add_months(self.first_month, self.months)
-
-    @property
-    def last_day(self) -> date:
-        return self.end - timedelta(days=1)
-
-    def bounds(self, tz: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
-        """[start, end) as aware datetimes at midnight in the agency's time zone."""
-        return (timezone.make_aware(datetime.combine(self.first_month, time.min), tz),
-                timezone.make_aware(datetime.combine(self.end, time.min), tz))
 
 
 @dataclass

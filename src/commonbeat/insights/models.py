@@ -1,5 +1,6 @@
 """Stored results of the trust index: the dashboard reads these and never recomputes on a page view."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Value
@@ -118,3 +119,31 @@ class RecomputeRun(AgencyOwned):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+def monthly_report_path(report: "MonthlyReport", filename: str) -> str:
+    return f"reports/monthly/{report.agency.slug}/{report.month:%Y-%m}-{report.language}.pdf"
+
+
+class MonthlyReport(AgencyOwned):
+    """The monthly community report of one calendar month in one language, as built: the PDF, and the same
+    report as HTML for the web page. Pages read what was stored; only a rebuild changes it."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    language = models.CharField(_("language"), max_length=8)
+    pdf = models.FileField(_("PDF"), upload_to=monthly_report_path)
+    html = models.TextField(help_text=_("The report as built, shown on the web page."))
+    pages = models.PositiveSmallIntegerField(_("pages"), default=0)
+    built_at = models.DateTimeField(_("built at"))
+    built_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("built by"))
+
+    class Meta:
+        verbose_name = _("monthly community report")
+        verbose_name_plural = _("monthly community reports")
+        indexes = [models.Index(fields=["agency", "language", "month"])]
+        constraints = [models.UniqueConstraint(fields=["agency", "month", "language"],
+                                               name="one_monthly_report_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.month:%Y-%m} ({self.language})"

@@ -6,16 +6,23 @@ import zoneinfo
 from datetime import date, datetime, time
 
 import numpy as np
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from commonbeat.accounts.roles import Action, can
 from commonbeat.core import audit
 from commonbeat.core.models import Agency, Neighbourhood
 from commonbeat.core.tenancy import scoped
 from commonbeat.surveys.models import Answer
 
 from . import issue_terms, trust_index
-from .models import IssueTerm, RecomputeRun, TrustEstimate, TrustSettings
+from .models import IssueTerm, MonthlyReport, RecomputeRun, TrustEstimate, TrustSettings
 
 TOP_ISSUE = "top_issue"
 
@@ -96,3 +103,70 @@ def recompute_trust_index(agency: Agency, *, today: date | None = None, actor=No
             "estimates": run.estimates_written, "terms": run.terms_written,
             "seconds": round(clock.perf_counter() - started, 2)})
     return run
+
+
+# ---------------------------------------------------------------- the monthly community report
+
+PAGE_SIZES = ("A4", "Letter")
+
+
+class MonthlyReportError(Exception):
+    """A report that cannot be built, with a message a person can read."""
+
+
+def page_size() -> str:
+    """Letter unless the deployment asks for A4 (`COMMONBEAT_REPORT_PAGE_SIZE`)."""
+    size = getattr(settings, "COMMONBEAT_REPORT_PAGE_SIZE", "Letter")
+    return size if size in PAGE_SIZES else "Letter"
+
+
+def _render_pdf(agency: Agency, body: str, month_label: str, language: str) -> tuple[bytes, int]:
+    import weasyprint  # imported here: loading Pango is only worth it when a report is built
+
+    html = render_to_string("insights/monthly/print.html", {
+        "body": mark_safe(body), "agency_name": agency.display_name(language),  # noqa: S308 our own template
+        "month_label": month_label, "language": language, "page_size": page_size()})
+    document = weasyprint.HTML(string=html).render()
+    return document.write_pdf(), len(document.pages)
+
+
+def build_monthly_report(agency: Agency, month: date, language: str, *, actor=None) -> MonthlyReport:
+    """Build the monthly community report of `month` (any day of it) in `language` and store it, replacing the
+    one built before. Only whole months that have ended can be reported on. People need MANAGE_MONTHLY_REPORTS;
+    the scheduled build (no actor) needs nothing."""
+    from . import monthly
+
+    if actor is not None and not can(actor, agency, Action.MANAGE_MONTHLY_REPORTS):
+        raise PermissionDenied(_("Your role does not allow this."))
+    month = month.replace(day=1)
+    if language not in agency.language_codes:
+        raise MonthlyReportError(_("This agency does not publish in that language."))
+    if month > monthly.last_full_month(agency):
+        raise MonthlyReportError(_("A report can only be built for a month that has ended."))
+    started = clock.perf_counter()
+    with translation.override(language):
+        figures = monthly.month_figures(agency, month, language)
+        built_at = timezone.now()
+        body = render_to_string("insights/monthly/_report.html", {
+            "figures": figures, "agency_name": agency.display_name(language),
+            "built_at": timezone.localtime(built_at, agency.zone)})
+        pdf, pages = _render_pdf(agency, body, figures.month_label, language)
+    with transaction.atomic():
+        report = (MonthlyReport.objects.select_for_update().filter(agency=agency, month=month, language=language)
+                  .first() or MonthlyReport(agency=agency, month=month, language=language))
+        replaced = report.pdf.name if report.pk else ""
+        report.html, report.pages, report.built_at, report.built_by = body, pages, built_at, actor
+        report.pdf.save("report.pdf", ContentFile(pdf), save=False)
+        report.save()
+        audit.record("insights.monthly_report_built", actor=actor, agency=agency, target=report, changes={
+            "month": month.strftime("%Y-%m"), "language": language, "pages": pages, "replaced": bool(replaced),
+            "seconds": round(clock.perf_counter() - started, 2)})
+        if replaced and replaced != report.pdf.name:
+            storage = report.pdf.storage
+            transaction.on_commit(lambda: storage.delete(replaced))
+    return report
+
+
+def build_monthly_reports(agency: Agency, month: date, *, actor=None) -> list[MonthlyReport]:
+    """The report of `month` in every language the agency publishes in."""
+    return [build_monthly_report(agency, month, language, actor=actor) for language in agency.language_codes]

@@ -1,5 +1,6 @@
-"""Background work for the trust index. Nothing is enqueued per response: the index is recomputed on a
-schedule (`manage.py recompute_trust_index`, or this task from a scheduled worker)."""
+"""Background work for the trust index and the monthly community report. Nothing is enqueued per response: the
+index is recomputed on a schedule (`manage.py recompute_trust_index`, or this task from a scheduled worker), and
+the report is built once a month (`manage.py build_monthly_report`, or `build_monthly_reports`)."""
 
 from django_tasks import task
 
@@ -15,3 +16,20 @@ def recompute_trust_index(agency_id: int | None = None) -> int:
     if agency_id is not None:
         agencies = agencies.filter(pk=agency_id)
     return sum(services.recompute_trust_index(agency).estimates_written for agency in agencies)
+
+
+@task()
+def build_monthly_reports(agency_id: int | None = None, month: str = "") -> int:
+    """Build the monthly community report of `month` (YYYY-MM; default: each agency's last full month, in its
+    time zone) in every language, for one agency or every agency; returns how many reports were built."""
+    from commonbeat.core.models import Agency
+
+    from . import services
+    from .forms import parse_month
+    from .monthly import last_full_month
+
+    agencies = Agency.objects.order_by("id")
+    if agency_id is not None:
+        agencies = agencies.filter(pk=agency_id)
+    asked = parse_month(month) if month else None
+    return sum(len(services.build_monthly_reports(agency, asked or last_full_month(agency))) for agency in agencies)

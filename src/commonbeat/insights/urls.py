@@ -1,4 +1,4 @@
-from . import views
+from . import monthly_views, views
 
 app_name = "insights"
-urlpatterns = views.urlpatterns
+urlpatterns = views.urlpatterns + monthly_views.urlpatterns

@@ -25,7 +25,7 @@ from django.core.validators import validate_email
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from commonbeat.api.auth import TokenAuth
 from commonbeat.core.tenancy import scoped
+from commonbeat.core.texts import current_language
 from commonbeat.feedback import services as feedback
 from commonbeat.feedback.models import Channel, Kind, Report, Status, StatusChange
 
@@ -49,13 +50,8 @@ class BadRequest(Exception):
     """A parameter the client must fix (answered as 400 with this description)."""
 
 
-def _language() -> str:
-    language = (translation.get_language() or "en")[:2]
-    return language if language in ("en", "es") else "en"
-
-
 def _agency_name(agency) -> str:
-    return agency.name_es if _language() == "es" and agency.name_es else agency.name
+    return agency.name_es if current_language() == "es" and agency.name_es else agency.name
 
 
 def _jurisdiction_matches(request) -> bool:
@@ -276,7 +272,7 @@ def _submission(request, service: catalogue.ServiceType) -> feedback.Submission:
     return feedback.Submission(
         kind=service.kind, narrative=description, occurred_on=occurred_on, occurred_time=occurred_time,
         location_text=address, latitude=latitude, longitude=longitude, officers_described=officers, name=name,
-        email=email, phone=phone, consent_to_contact=consent == "yes", language=_language())
+        email=email, phone=phone, consent_to_contact=consent == "yes", language=current_language())
 
 
 def _tracking_page() -> str:

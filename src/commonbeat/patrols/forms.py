@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from commonbeat.core.models import Agency, Neighbourhood, Officer
-from commonbeat.core.submissions import new_token, valid_token
+from commonbeat.core.submissions import keep_token
 from commonbeat.core.tenancy import scoped
 from commonbeat.engagement import figures
 
@@ -87,11 +87,7 @@ class PatrolForm(forms.Form):
         self.fields["day"].initial = agency.today()
         self.fields["day"].widget.attrs["max"] = agency.today().isoformat()
         self.fields["start_time"].help_text = _("In the agency's time zone (%(zone)s).") % {"zone": agency.timezone}
-        if not self.is_bound:
-            self.initial.setdefault("submission_token", new_token())
-        elif not valid_token(self.data.get("submission_token", "")):
-            self.data = self.data.copy()
-            self.data["submission_token"] = new_token()
+        keep_token(self)
 
     def clean_gpx_file(self) -> dict | None:
         upload = self.cleaned_data.get("gpx_file")

@@ -19,7 +19,7 @@ from shapely.geometry import shape
 from commonbeat.accounts.roles import Action, can
 from commonbeat.core import audit
 from commonbeat.core.models import Agency, Neighbourhood, Officer
-from commonbeat.core.tenancy import scoped
+from commonbeat.core.tenancy import officer_of, scoped
 
 from .models import Mode, Patrol, PatrolTarget, RouteSource
 
@@ -35,13 +35,6 @@ class PatrolError(Exception):
 def _require(actor, agency: Agency, action: Action) -> None:
     if not can(actor, agency, action):
         raise PermissionDenied(_("Your role does not allow this."))
-
-
-def officer_of(actor, agency: Agency) -> Officer | None:
-    """The officer record linked to the signed-in user in this agency, if any."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    return scoped(Officer, agency).filter(user=actor).first()
 
 
 def may_log_for(actor, agency: Agency, officer: Officer) -> bool:

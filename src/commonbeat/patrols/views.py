@@ -21,7 +21,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -30,6 +29,7 @@ from shapely.geometry import shape
 from commonbeat.accounts.access import staff_required
 from commonbeat.accounts.roles import Action, can
 from commonbeat.core import charts, geo
+from commonbeat.core.caching import private
 from commonbeat.core.downloads import as_download
 from commonbeat.core.models import Agency, Neighbourhood
 from commonbeat.core.tenancy import scoped
@@ -49,12 +49,6 @@ FIGURES_CSV_COLUMNS = ["group", "key", "name", "first_day", "last_day", "events"
                        "officer_engagement_hours", "patrol_hours", "problems_opened", "problems_resolved"]
 
 log_patrols = staff_required(Action.LOG_PATROLS)
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages and files about individual officers are not kept by shared caches or the browser's history."""
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def _manages(request: HttpRequest) -> bool:
@@ -141,7 +135,7 @@ def route_map(patrol: Patrol) -> dict | None:
 # ---------------------------------------------------------------- logging a patrol
 
 def _log_page(request: HttpRequest, form: PatrolForm | None, *, file_dropped: bool = False) -> HttpResponse:
-    return _private(render(request, "patrols/log.html", {
+    return private(render(request, "patrols/log.html", {
         "form": form,
         "file_dropped": file_dropped,
         "zone": request.agency.timezone,
@@ -199,10 +193,10 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
     else:
         me = services.officer_of(request.user, agency)
         if me is None:
-            return _private(render(request, "patrols/patrols.html", {"no_officer": True}))
+            return private(render(request, "patrols/patrols.html", {"no_officer": True}))
         patrols = patrols.filter(officer=me)
     page = Paginator(patrols.order_by("-started_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return _private(render(request, "patrols/patrols.html", {
+    return private(render(request, "patrols/patrols.html", {
         "page": page, "form": form, "manages": manages,
         "may_set_targets": services.may_set_targets(request.user, agency),
     }))
@@ -228,7 +222,7 @@ def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patrol = get_object_or_404(scoped(Patrol, request.agency).select_related("officer", "logged_by"), pk=pk)
     if not _manages(request) and (patrol.officer.user_id is None or patrol.officer.user_id != request.user.pk):
         raise Http404
-    return _private(render(request, "patrols/patrol.html", {
+    return private(render(request, "patrols/patrol.html", {
         "patrol": patrol, "neighbourhoods": patrol.neighbourhoods.order_by("name"), "map": route_map(patrol)}))
 
 
@@ -280,7 +274,7 @@ def targets(request: HttpRequest) -> HttpResponse:
         rows.append(TargetRow(neighbourhood, services.target_for(targets_here, this_week),
                               sorted((t for t in targets_here if t.effective_from > this_week),
                                      key=lambda t: t.effective_from), week_figures))
-    return _private(render(request, "patrols/targets.html", {"form": form, "rows": rows, "weeks": weeks}))
+    return private(render(request, "patrols/targets.html", {"form": form, "rows": rows, "weeks": weeks}))
 
 
 # ---------------------------------------------------------------- the public visibility page
@@ -463,7 +457,7 @@ def _figures_request(request: HttpRequest) -> tuple[FiguresForm, date, date, str
 def staff_figures(request: HttpRequest) -> HttpResponse:
     form, first, last, group = _figures_request(request)
     rows = engagement_figures.figures(request.agency, first, last, group)
-    return _private(render(request, "patrols/staff_figures.html", {
+    return private(render(request, "patrols/staff_figures.html", {
         "form": form, "first_day": first, "last_day": last, "group": group,
         "group_label": dict(form.fields["group"].choices)[group],
         "rows": rows, "total": engagement_figures.total(request.agency, first, last),
@@ -488,7 +482,7 @@ def staff_figures_csv(request: HttpRequest) -> HttpResponse:
                          "problems_resolved": row.problems_resolved})
     response["Content-Disposition"] = (f'attachment; filename="{request.agency.slug}-engagement-by-{group}-'
                                        f'{first:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv"')
-    return _private(response)
+    return private(response)
 
 
 urlpatterns = [

@@ -10,10 +10,9 @@ from datetime import date, datetime, time
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from commonbeat.core import forms as core_forms
-from commonbeat.core.forms import DateInput, OfficerChoiceField, TimeInput
+from commonbeat.core.forms import DateInput, MultilingualForm, OfficerChoiceField, TimeInput
 from commonbeat.core.models import Agency, Neighbourhood, Officer
-from commonbeat.core.submissions import new_token, valid_token
+from commonbeat.core.submissions import keep_token
 from commonbeat.core.tenancy import scoped
 
 from . import services
@@ -27,17 +26,6 @@ def local_datetime(day: date, at: time, zone: zoneinfo.ZoneInfo) -> datetime | N
             tzinfo=None):
         return None
     return moment
-
-
-class MultilingualForm(core_forms.MultilingualForm):
-    """Texts in each site language; a creating form also carries a one-time submission token."""
-
-    def init_token(self) -> None:
-        if not self.is_bound:
-            self.initial.setdefault("submission_token", new_token())
-        elif not valid_token(self.data.get("submission_token", "")):
-            self.data = self.data.copy()
-            self.data["submission_token"] = new_token()
 
 
 class ProgramForm(MultilingualForm):
@@ -74,7 +62,7 @@ class ProgramForm(MultilingualForm):
         self.order_multilingual(["submission_token", "title", "slug", "kind", "description", "min_age", "max_age",
                                  "season_starts_on", "season_ends_on", "capacity", "neighbourhood", "schools",
                                  "partner_organisations", "is_public"])
-        self.init_token()
+        keep_token(self)
 
     def details(self) -> services.ProgramDetails:
         data = self.cleaned_data

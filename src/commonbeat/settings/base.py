@@ -34,6 +34,8 @@ COMMONBEAT_ENCRYPTION_KEYS = env_list("COMMONBEAT_ENCRYPTION_KEYS")
 # neighbourhood shapes on a plain background (no third-party requests).
 COMMONBEAT_MAP_TILE_URL = os.environ.get("COMMONBEAT_MAP_TILE_URL", "")
 COMMONBEAT_MAP_TILE_ATTRIBUTION = os.environ.get("COMMONBEAT_MAP_TILE_ATTRIBUTION", "")
+# The paper size of the monthly community report's PDF: "Letter" or "A4".
+COMMONBEAT_REPORT_PAGE_SIZE = os.environ.get("COMMONBEAT_REPORT_PAGE_SIZE", "Letter")
 
 INSTALLED_APPS = [
     "commonbeat.accounts",
@@ -46,6 +48,10 @@ INSTALLED_APPS = [
     "commonbeat.training",
     "commonbeat.programs",
     "commonbeat.boards",
+    "commonbeat.partners",
+    "commonbeat.crisis",
+    "commonbeat.transparency",
+    "commonbeat.recognition",
     "commonbeat.api",
     "commonbeat.open311",
     "commonbeat.core.apps.CommonBeatAdminConfig",

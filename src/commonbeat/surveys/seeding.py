@@ -24,6 +24,7 @@ from django.utils import timezone
 from commonbeat.accounts.models import Membership, User
 from commonbeat.accounts.roles import Role
 from commonbeat.core.models import Neighbourhood
+from commonbeat.core.periods import add_months
 from commonbeat.core.seeding import FIRST_NAMES, LAST_NAMES, SeedContext
 from commonbeat.core.tenancy import scoped
 from commonbeat.insights import services as insights
@@ -248,7 +249,7 @@ def seed(context: SeedContext) -> None:
     today = timezone.localdate(timezone=tz)
     this_month = today.replace(day=1)
     months = MONTHS if main else SMALL_AGENCY_MONTHS
-    first_month = _add_months(this_month, -months)
+    first_month = add_months(this_month, -months)
     staff = _staff_user(agency)
     survey = services.create_survey(
         staff, agency, slug=SURVEY_SLUG,
@@ -263,8 +264,8 @@ def seed(context: SeedContext) -> None:
 
     made = []
     for step in range(months + 1):  # the full months, then this month so far
-        month_start = _add_months(first_month, step)
-        last_day = min(_add_months(month_start, 1) - timedelta(days=1), today - timedelta(days=1))
+        month_start = add_months(first_month, step)
+        last_day = min(add_months(month_start, 1) - timedelta(days=1), today - timedelta(days=1))
         if last_day < month_start:
             continue
         share = 1.0 if step < months else (last_day.day / 30)
@@ -281,8 +282,3 @@ def seed(context: SeedContext) -> None:
     run = insights.recompute_trust_index(agency, today=today)
     context.log.append(f"{agency.name}: {len(responses)} trust and safety survey responses over {months} months; "
                        f"trust index: {run.estimates_written} estimates, {run.terms_written} issue terms.")
-
-
-def _add_months(first_of_month: date, months: int) -> date:
-    index = first_of_month.year * 12 + first_of_month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)

@@ -5,18 +5,18 @@ department's responses. Times are shown in the agency's time zone; texts in the 
 import re
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from commonbeat.core import ical
 from commonbeat.core.tenancy import scoped
+from commonbeat.core.texts import current_language
 
 from .. import queries, services
 from ..forms import ApplicationForm, TrackerFilterForm
@@ -33,17 +33,13 @@ PAGE_SIZE = 25
 FEED_MAX_AGE = 15 * 60
 
 
-def _language() -> str:
-    return translation.get_language() or settings.LANGUAGE_CODE
-
-
 def _board(request: HttpRequest, slug: str) -> Board:
     return get_object_or_404(scoped(Board, request.agency), slug=slug)
 
 
 @require_safe
 def board_list(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = current_language()
     boards = []
     for board in scoped(Board, request.agency):
         boards.append({"board": board, "name": board.name_in(language), "purpose": board.purpose_in(language),
@@ -53,7 +49,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def board_page(request: HttpRequest, slug: str) -> HttpResponse:
-    board, language, now = _board(request, slug), _language(), timezone.now()
+    board, language, now = _board(request, slug), current_language(), timezone.now()
     meetings = queries.public_meetings(request.agency).filter(board=board)
     recommendations = services.with_overdue_flags(board.recommendations.all(), request.agency.today())
     return render(request, "boards/public/board.html", {
@@ -74,7 +70,7 @@ def _feed_links(request: HttpRequest, url_path: str) -> dict:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def apply(request: HttpRequest, slug: str) -> HttpResponse:
-    board, language = _board(request, slug), _language()
+    board, language = _board(request, slug), current_language()
     form = ApplicationForm(request.POST or None, agency=request.agency)
     if request.method == "POST" and form.is_valid() and board.is_accepting_applications:
         data = form.cleaned_data
@@ -97,13 +93,13 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def applied(request: HttpRequest, slug: str) -> HttpResponse:
     board = _board(request, slug)
-    return render(request, "boards/public/applied.html", {"board": board, "name": board.name_in(_language())})
+    return render(request, "boards/public/applied.html", {"board": board, "name": board.name_in(current_language())})
 
 
 @require_safe
 def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(queries.public_meetings(request.agency), pk=pk)
-    language = _language()
+    language = current_language()
     return render(request, "boards/public/meeting.html", {
         "meeting": meeting, "board_name": meeting.board.name_in(language), "agenda": meeting.agenda_in(language),
         "minutes": meeting.minutes_in(language), "documents": meeting.documents.all(),
@@ -115,7 +111,7 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(queries.public_meetings(request.agency), pk=pk)
-    language = _language()
+    language = current_language()
     body = ical.calendar_file(request.agency, [queries.meeting_entry(meeting, language)],
                               name=meeting.board.name_in(language))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -125,8 +121,8 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _feed(request: HttpRequest, board: Board | None, name: str, filename: str) -> HttpResponse:
     since = timezone.now() - timedelta(days=365)
-    body = ical.calendar_file(request.agency, queries.meeting_entries(request.agency, since, _language(), board=board),
-                              name=name)
+    entries = queries.meeting_entries(request.agency, since, current_language(), board=board)
+    body = ical.calendar_file(request.agency, entries, name=name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -135,14 +131,14 @@ def _feed(request: HttpRequest, board: Board | None, name: str, filename: str) -
 
 @require_safe
 def feed_all(request: HttpRequest) -> HttpResponse:
-    name = _("%(agency)s advisory board meetings") % {"agency": request.agency.display_name(_language())}
+    name = _("%(agency)s advisory board meetings") % {"agency": request.agency.display_name(current_language())}
     return _feed(request, None, name, "board-meetings.ics")
 
 
 @require_safe
 def board_feed(request: HttpRequest, slug: str) -> HttpResponse:
     board = _board(request, slug)
-    return _feed(request, board, board.name_in(_language()), f"{board.slug}-meetings.ics")
+    return _feed(request, board, board.name_in(current_language()), f"{board.slug}-meetings.ics")
 
 
 @require_safe
@@ -160,7 +156,7 @@ def document(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_safe
 def tracker(request: HttpRequest) -> HttpResponse:
-    language, agency = _language(), request.agency
+    language, agency = current_language(), request.agency
     form = TrackerFilterForm(request.GET or None, agency=agency)
     found = services.with_overdue_flags(scoped(Recommendation, agency).select_related("board"),
                                         agency.today())
@@ -186,7 +182,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def recommendation_page(request: HttpRequest, pk: int) -> HttpResponse:
-    agency, language = request.agency, _language()
+    agency, language = request.agency, current_language()
     item = get_object_or_404(services.with_overdue_flags(scoped(Recommendation, agency).select_related(
         "board", "meeting"), agency.today()), pk=pk)
     responses = [(response, response.rationale_in(language)) for response in item.responses.order_by("-responded_on",

@@ -13,15 +13,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commonbeat.accounts.access import staff_required
 from commonbeat.accounts.roles import Action, can
+from commonbeat.core.caching import private
 from commonbeat.core.submissions import create_once, run_form
 from commonbeat.core.tenancy import scoped
+from commonbeat.core.texts import current_language
 
 from .. import services
 from ..forms import (
@@ -67,21 +67,10 @@ def board_staff(view):
     return wrapped
 
 
-def _language() -> str:
-    return get_language() or "en"
-
-
 def _may(request) -> dict:
     return {"may_manage": can(request.user, request.agency, Action.MANAGE_BOARDS),
             "may_run": can(request.user, request.agency, Action.RUN_BOARD_MEETINGS),
             "may_respond": can(request.user, request.agency, Action.RESPOND_TO_RECOMMENDATIONS)}
-
-
-def _private(response):
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
 
 
 def _board(request, pk) -> Board:
@@ -97,7 +86,7 @@ def _board_url(pk: int, anchor: str = "") -> str:
 @board_staff
 @require_safe
 def boards(request):
-    language = _language()
+    language = current_language()
     rows = [{"board": board, "name": board.name_in(language), "serving": services.active_members(board).count(),
              "pending": board.applications.filter(status=ApplicationStatus.PENDING).count()}
             for board in scoped(Board, request.agency)]
@@ -141,13 +130,13 @@ def board_edit(request, pk):
             messages.success(request, _("The board is saved."))
             return redirect(_board_url(board.pk))
     return render(request, "boards/staff/board_form.html", {"form": form, "board": board,
-                                                           "name": board.name_in(_language())})
+                                                           "name": board.name_in(current_language())})
 
 
 @board_staff
 @require_safe
 def board_page(request, pk):
-    board, language = _board(request, pk), _language()
+    board, language = _board(request, pk), current_language()
     today = request.agency.today()
     recommendations = services.with_overdue_flags(board.recommendations.all(), today)
     return render(request, "boards/staff/board.html", {
@@ -188,8 +177,8 @@ def applications(request):
     if status not in ApplicationStatus.values:
         status = ApplicationStatus.PENDING
     found = scoped(BoardApplication, request.agency).filter(status=status).select_related("board", "neighbourhood")
-    language = _language()
-    return _private(render(request, "boards/staff/applications.html", {
+    language = current_language()
+    return private(render(request, "boards/staff/applications.html", {
         "rows": [(item, item.board.name_in(language)) for item in found.order_by("-submitted_at")[:200]],
         "status": status, "statuses": ApplicationStatus.choices}))
 
@@ -218,10 +207,10 @@ def application_page(request, pk):
                 return redirect("boards:staff_applications")
         except services.BoardError as error:
             (appoint_form if "appoint" in request.POST else decline_form).add_error(None, str(error))
-    language = _language()
+    language = current_language()
     declared = {
         "age_band": item.age_band, "gender": item.gender, "race_ethnicity": item.race_ethnicity}
-    return _private(render(request, "boards/staff/application.html", {
+    return private(render(request, "boards/staff/application.html", {
         "item": item, "board_name": board.name_in(language), "appoint_form": appoint_form,
         "decline_form": decline_form, "vacant": services.vacant_seats(board),
         "declared_count": sum(1 for value in declared.values() if value)}))
@@ -256,7 +245,7 @@ def meeting_new(request, pk):
         if done is not None:
             return done
     return render(request, "boards/staff/meeting_form.html", {"form": form, "board": board,
-                                                             "board_name": board.name_in(_language())})
+                                                             "board_name": board.name_in(current_language())})
 
 
 @run_meetings
@@ -274,13 +263,13 @@ def meeting_edit(request, pk):
             return redirect(_meeting_url(meeting.pk))
     return render(request, "boards/staff/meeting_form.html", {"form": form, "board": meeting.board,
                                                              "meeting": meeting,
-                                                             "board_name": meeting.board.name_in(_language())})
+                                                             "board_name": meeting.board.name_in(current_language())})
 
 
 def _meeting_page(request, meeting, **forms):
     context = {
-        "meeting": meeting, "board_name": meeting.board.name_in(_language()),
-        "agenda": meeting.agenda_in(_language()), "minutes": meeting.minutes_in(_language()),
+        "meeting": meeting, "board_name": meeting.board.name_in(current_language()),
+        "agenda": meeting.agenda_in(current_language()), "minutes": meeting.minutes_in(current_language()),
         "documents": meeting.documents.all(), "short_notice": services.is_short_notice(meeting),
         "publish_form": PublishForm(), "minutes_form": MinutesForm(initial=MinutesForm.initial_texts(
             "minutes", meeting.minutes)), "document_form": DocumentForm(), **_may(request)}
@@ -352,7 +341,7 @@ def _recommendation_url(pk: int) -> str:
 @board_staff
 @require_safe
 def recommendations(request):
-    language, today = _language(), request.agency.today()
+    language, today = current_language(), request.agency.today()
     found = services.with_overdue_flags(scoped(Recommendation, request.agency).select_related("board"), today)
     return render(request, "boards/staff/recommendations.html", {
         "rows": [(item, item.title_in(language), item.board.name_in(language)) for item in found[:500]]})
@@ -376,7 +365,7 @@ def recommendation_new(request, pk):
         if done is not None:
             return done
     return render(request, "boards/staff/recommendation_form.html", {"form": form, "board": board,
-                                                                    "board_name": board.name_in(_language())})
+                                                                    "board_name": board.name_in(current_language())})
 
 
 def _recommendation(request, pk) -> Recommendation:
@@ -386,7 +375,7 @@ def _recommendation(request, pk) -> Recommendation:
 
 
 def _recommendation_page(request, item, **forms):
-    language, today = _language(), request.agency.today()
+    language, today = current_language(), request.agency.today()
     context = {
         "item": item, "title": item.title_in(language), "text": item.text_in(language),
         "board_name": item.board.name_in(language),

@@ -31,7 +31,8 @@ from commonbeat.core import geo
 from commonbeat.core.models import Neighbourhood
 from commonbeat.core.ratelimit import Limit, allow
 from commonbeat.core.tenancy import scoped
-from commonbeat.core.texts import text_in
+from commonbeat.core.texts import current_language, text_in
+from commonbeat.transparency.services import news as news_queries
 
 from .. import calendar, queries, services
 from ..forms import EventFilterForm, ProblemFilterForm, RsvpForm
@@ -44,10 +45,6 @@ FEED_MAX_AGE = 15 * 60
 # while leaving room for a resident who opens their own page many times at the door.
 RSVP_LOOKUPS = Limit("rsvp-lookup", limit=30, window_seconds=15 * 60)
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def _language() -> str:
-    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -84,7 +81,7 @@ def _card(event: Event, language: str, now: datetime) -> dict:
 
 
 def _filter_form(request: HttpRequest, *, dates: bool = True) -> EventFilterForm:
-    return EventFilterForm(request.GET or None, agency=request.agency, language=_language(), dates=dates)
+    return EventFilterForm(request.GET or None, agency=request.agency, language=current_language(), dates=dates)
 
 
 def _query(form: EventFilterForm, **extra) -> str:
@@ -116,7 +113,7 @@ def _webcal(url: str) -> str:
 
 @require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
-    language, now = _language(), timezone.now()
+    language, now = current_language(), timezone.now()
     form = _filter_form(request)
     filters, today = _upcoming(request, form)
     page = Paginator(queries.find_events(request.agency, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -159,7 +156,7 @@ def _month(asked: str, today: date) -> tuple[date, str]:
 
 @require_safe
 def calendar_month(request: HttpRequest) -> HttpResponse:
-    language, now = _language(), timezone.now()
+    language, now = current_language(), timezone.now()
     agency, zone = request.agency, request.agency.zone
     form = _filter_form(request, dates=False)
     filters = form.filters()
@@ -203,7 +200,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def event_map(request: HttpRequest) -> HttpResponse:
-    language, now = _language(), timezone.now()
+    language, now = current_language(), timezone.now()
     form = _filter_form(request)
     filters, today = _upcoming(request, form)
     found = list(queries.find_events(request.agency, **filters)[:MAP_LIMIT + 1])
@@ -257,7 +254,7 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = services.rsvp(request.agency, found, name=form.cleaned_data["name"],
                                email=form.cleaned_data["email"], party_size=form.cleaned_data["party_size"],
-                               language=_language(), idempotency_key=form.cleaned_data["submission_token"])
+                               language=current_language(), idempotency_key=form.cleaned_data["submission_token"])
     except services.EngagementError as error:
         if not services.accepts_rsvps(found):
             return _event_page(request, found, None)
@@ -274,7 +271,7 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _event_page(request: HttpRequest, found: Event, form: RsvpForm | None) -> HttpResponse:
-    language, now = _language(), timezone.now()
+    language, now = current_language(), timezone.now()
     problems = (scoped(Problem, request.agency).filter(is_public=True, concerns__event=found)
                 .select_related("neighbourhood").distinct().order_by("-opened_at"))
     survey_url = ""
@@ -301,7 +298,7 @@ def _event_page(request: HttpRequest, found: Event, form: RsvpForm | None) -> Ht
 @require_safe
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     found = _public_event(request, pk)
-    language = _language()
+    language = current_language()
     body = calendar.calendar_file(request.agency, [found], name=found.title_in(language), language=language)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{found.pk}.ics"'
@@ -311,7 +308,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- calendar feeds
 
 def _feed(request: HttpRequest, events_, name: str, filename: str, extra=()) -> HttpResponse:
-    body = calendar.calendar_file(request.agency, events_, name=name, language=_language(), extra=extra)
+    body = calendar.calendar_file(request.agency, events_, name=name, language=current_language(), extra=extra)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = f"public, max-age={FEED_MAX_AGE}"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -319,15 +316,16 @@ def _feed(request: HttpRequest, events_, name: str, filename: str, extra=()) -> 
 
 
 def _agency_name(request: HttpRequest) -> str:
-    return request.agency.display_name(_language())
+    return request.agency.display_name(current_language())
 
 
 @require_safe
 def feed_all(request: HttpRequest) -> HttpResponse:
-    """Every event, and the advisory boards' public meetings, in one calendar."""
+    """Every event, the advisory boards' public meetings and the public meeting notices, in one calendar."""
     now = timezone.now()
     name = _("%(agency)s events") % {"agency": _agency_name(request)}
-    meetings = board_queries.meeting_entries(request.agency, now - queries.FEED_HISTORY, _language())
+    meetings = board_queries.meeting_entries(request.agency, now - queries.FEED_HISTORY, current_language())
+    meetings += news_queries.meeting_notice_entries(request.agency, now - queries.FEED_HISTORY, current_language())
     return _feed(request, queries.feed_events(request.agency, now), name, "events.ics", extra=meetings)
 
 
@@ -344,14 +342,15 @@ def feed_kind(request: HttpRequest, slug: str) -> HttpResponse:
     kind = services.event_kinds(request.agency).filter(slug=slug).first()
     if kind is None:
         raise Http404
-    name = _("%(agency)s — %(name)s events") % {"agency": _agency_name(request), "name": kind.name_in(_language())}
+    name = _("%(agency)s — %(name)s events") % {"agency": _agency_name(request),
+                                                 "name": kind.name_in(current_language())}
     found = queries.feed_events(request.agency, timezone.now()).filter(kind=kind)
     return _feed(request, found, name, f"{kind.slug}.ics")
 
 
 @require_safe
 def feeds(request: HttpRequest) -> HttpResponse:
-    agency, language = request.agency, _language()
+    agency, language = request.agency, current_language()
 
     def links(url_path: str) -> dict:
         url = agency.absolute_url(url_path)
@@ -401,7 +400,7 @@ def reply_page(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Your reply is cancelled. Thank you for letting us know: your place can "
                                         "now go to someone on the waiting list."))
         return redirect("engagement:rsvp", token=token)
-    language, now = _language(), timezone.now()
+    language, now = current_language(), timezone.now()
     found = reply.event
     active = reply.status != RsvpStatus.CANCELLED and not found.is_cancelled
     qr_svg = ""
@@ -448,7 +447,7 @@ def _public_problems(request: HttpRequest):
 
 @require_safe
 def problem_list(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = current_language()
     form = ProblemFilterForm(request.GET or None, agency=request.agency)
     filters = form.filters()
     listed = (_public_problems(request).select_related("neighbourhood").prefetch_related("milestones")
@@ -470,7 +469,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def problem_page(request: HttpRequest, pk: int) -> HttpResponse:
-    language = _language()
+    language = current_language()
     found = get_object_or_404(_public_problems(request).select_related("neighbourhood", "owner__unit"), pk=pk)
     milestones = list(found.milestones.all())
     updates = found.updates.filter(is_public=True).order_by("-written_at", "-id")

@@ -18,16 +18,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commonbeat.accounts.access import staff_required
 from commonbeat.accounts.roles import Action, can
+from commonbeat.core.caching import private
 from commonbeat.core.submissions import create_once, run_form
 from commonbeat.core.tenancy import scoped
-from commonbeat.core.texts import text_in
+from commonbeat.core.texts import current_language, text_in
 from commonbeat.surveys import services as surveys
 
 from .. import services
@@ -69,16 +69,6 @@ manage_problems = staff_required(Action.MANAGE_PROBLEMS)
 
 
 # ---------------------------------------------------------------- shared helpers
-
-def _language() -> str:
-    return get_language() or "en"
-
-
-def _private(response):
-    """Pages with residents' names are not kept by browsers or proxies."""
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
 
 def _event(request, pk) -> Event:
     return get_object_or_404(scoped(Event, request.agency).select_related("kind", "neighbourhood",
@@ -139,7 +129,7 @@ def events(request):
         listed = listed.filter(ends_at__gte=now).order_by("starts_at", "id")
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     figures = _figures(request.agency, [event.pk for event in page.object_list])
-    language = _language()
+    language = current_language()
     return render(request, "engagement/staff/events.html", {
         "when": when, "page": page,
         "rows": [(event, event.title_in(language), event.kind.name_in(language), figures[event.pk])
@@ -179,7 +169,7 @@ def event_edit(request, pk):
             messages.success(request, _("The event is saved."))
             return redirect("engagement:staff_event", pk=event.pk)
     return render(request, "engagement/staff/event_form.html", {
-        "form": form, "event": event, "title": event.title_in(_language())})
+        "form": form, "event": event, "title": event.title_in(current_language())})
 
 
 @manage_events
@@ -199,7 +189,7 @@ def event_cancel(request, pk):
             return redirect("engagement:staff_event", pk=event.pk)
     replies = event.rsvps.exclude(status=RsvpStatus.CANCELLED).count()
     return render(request, "engagement/staff/event_cancel.html", {
-        "form": form, "event": event, "title": event.title_in(_language()), "replies": replies})
+        "form": form, "event": event, "title": event.title_in(current_language()), "replies": replies})
 
 
 @manage_events
@@ -212,9 +202,9 @@ def kinds(request):
         except services.EngagementError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The kind “%(name)s” is added.") % {"name": kind.name_in(_language())})
+            messages.success(request, _("The kind “%(name)s” is added.") % {"name": kind.name_in(current_language())})
             return redirect("engagement:staff_kinds")
-    language = _language()
+    language = current_language()
     listed = services.event_kinds(request.agency).annotate(events_count=Count("events"))
     return render(request, "engagement/staff/kinds.html", {
         "form": form, "rows": [(kind, kind.name_in(language)) for kind in listed]})
@@ -253,8 +243,8 @@ def _render_event(request, event: Event, *, status: int = 200, **bound):
         "concern_form": ConcernForm(agency=agency),
         **bound,
     }
-    language = _language()
-    return _private(render(request, "engagement/staff/event.html", {
+    language = current_language()
+    return private(render(request, "engagement/staff/event.html", {
         "event": event, "title": event.title_in(language), "kind_name": event.kind.name_in(language),
         "description": event.description_in(language), "rows": rows,
         "confirmed": services.places_taken(event), "places_left": services.places_left(event),
@@ -382,8 +372,8 @@ def check_in_code(request, token):
         return redirect(_event_url(reply.event_id, f"rsvp-{reply.pk}"))
     attendance = Attendance.objects.filter(rsvp=reply).first()
     event = reply.event
-    return _private(render(request, "engagement/staff/check_in.html", {
-        "rsvp": reply, "event": event, "title": event.title_in(_language()), "attendance": attendance,
+    return private(render(request, "engagement/staff/check_in.html", {
+        "rsvp": reply, "event": event, "title": event.title_in(current_language()), "attendance": attendance,
         "can_check_in": attendance is None and reply.status != RsvpStatus.CANCELLED and not event.is_cancelled,
         "position": services.waiting_position(reply)}))
 
@@ -420,7 +410,7 @@ def problems(request):
         if filters["neighbourhood"]:
             listed = listed.filter(neighbourhood=filters["neighbourhood"])
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    language = _language()
+    language = current_language()
     rows = [(problem, problem.title_in(language),
              round(100 * problem.milestones_done / problem.milestone_count) if problem.milestone_count else None)
             for problem in page.object_list]
@@ -462,7 +452,7 @@ def problem_edit(request, pk):
             messages.success(request, _("The project is saved."))
             return redirect("engagement:staff_problem", pk=problem.pk)
     return render(request, "engagement/staff/problem_form.html", {
-        "form": form, "problem": problem, "title": problem.title_in(_language())})
+        "form": form, "problem": problem, "title": problem.title_in(current_language())})
 
 
 # ---------------------------------------------------------------- a project's page
@@ -483,7 +473,7 @@ def _stages(problem: Problem) -> list[dict]:
 
 
 def _render_problem(request, problem: Problem, **bound):
-    language = _language()
+    language = current_language()
     milestones = list(problem.milestones.all())
     is_open = problem.status == ProblemStatus.OPEN
     forms = {"update_form": ProblemUpdateForm(problem=problem), "milestone_form": MilestoneForm(),

@@ -10,11 +10,11 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commonbeat.core import ratelimit
+from commonbeat.core.texts import current_language
 
 from .. import services, tracking
 from ..forms import NOT_FOUND, ReportForm, ResidentMessageForm, TrackForm, accepted_file_types
@@ -37,10 +37,6 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _language() -> str:
-    return translation.get_language() or settings.LANGUAGE_CODE
-
-
 # ---------------------------------------------------------------- filing
 
 @require_safe
@@ -61,7 +57,7 @@ def report_form(request: HttpRequest, kind: str) -> HttpResponse:
     if not form.is_valid():
         return _private(_report_form_page(request, form, files_dropped=bool(request.FILES)))
     try:
-        filed = services.file_report(request.agency, form.submission(_language()), channel=Channel.WEB,
+        filed = services.file_report(request.agency, form.submission(current_language()), channel=Channel.WEB,
                                      idempotency_key=form.cleaned_data["submission_token"])
     except services.FeedbackError as error:
         # Most likely the page was sent before with different answers: a fresh token files it as a new report.
@@ -139,7 +135,7 @@ def _not_found(request: HttpRequest, form: TrackForm) -> HttpResponse:
 def _status_page(request: HttpRequest, report: Report, message_form: ResidentMessageForm, *,
                  message_sent: bool = False) -> HttpResponse:
     """What the resident may see of their case: no staff names, no internal reasons, no officer names."""
-    language = _language()
+    language = current_language()
     timeline = []
     for change in report.status_changes.all():
         if timeline and timeline[-1]["status"] == change.to_status:
@@ -177,7 +173,7 @@ def _status_page(request: HttpRequest, report: Report, message_form: ResidentMes
 
 
 def _too_many_lookups(request: HttpRequest) -> HttpResponse:
-    other_language = "en" if _language() == "es" else "es"
+    other_language = "en" if current_language() == "es" else "es"
     response = render(request, "feedback/too_many_lookups.html", {
         "minutes": services.TRACKING_LOOKUPS.window_seconds // 60,
         "other_language": other_language,

@@ -4,22 +4,17 @@ counts only, small ones suppressed), and the application form for a guardian or 
 Nothing on these pages names or describes a participant: the counts come from `services.public_figures`.
 """
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_safe
 
 from commonbeat.core.tenancy import scoped
+from commonbeat.core.texts import current_language
 
 from .. import services
 from ..forms import ApplicationForm
 from ..models import AGE_BANDS, Program, ProgramKind
-
-
-def _language() -> str:
-    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def _public_programs(request: HttpRequest):
@@ -33,7 +28,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @require_safe
 def program_list(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = current_language()
     today = request.agency.today()
     listed = _public_programs(request).filter(season_ends_on__gte=today).order_by("season_starts_on", "id")
     return render(request, "programs/public/programs.html", {
@@ -45,7 +40,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 def _program_page(request: HttpRequest, program: Program, form: ApplicationForm | None = None,
                   template: str = "programs/public/program.html") -> HttpResponse:
-    language = _language()
+    language = current_language()
     today = request.agency.today()
     counted = services.public_figures(program, today)
     labels = {key: label for key, label, *_rest in AGE_BANDS}
@@ -91,7 +86,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
 def applied(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_object_or_404(_public_programs(request), slug=slug)
     return render(request, "programs/public/applied.html", {
-        "program": program, "title": program.title_in(_language())})
+        "program": program, "title": program.title_in(current_language())})
 
 
 urlpatterns = [

@@ -16,16 +16,16 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from commonbeat.accounts.access import staff_required
 from commonbeat.accounts.roles import Action
+from commonbeat.core.caching import private
 from commonbeat.core.disclosure import suppress_counts, suppress_total
 from commonbeat.core.submissions import create_once
 from commonbeat.core.tenancy import scoped
+from commonbeat.core.texts import current_language
 from commonbeat.surveys import services as surveys
 
 from .. import services
@@ -45,15 +45,6 @@ from ..staff_forms import ConsentForm, MatchForm, MeetingForm, MentorForm, Progr
 manage_programs = staff_required(Action.MANAGE_PROGRAMS)
 
 
-def _language() -> str:
-    return get_language() or "en"
-
-
-def _private(response):
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
 def _program(request, pk) -> Program:
     return get_object_or_404(scoped(Program, request.agency).select_related("neighbourhood"), pk=pk)
 
@@ -71,7 +62,7 @@ def _program_url(pk: int, anchor: str = "") -> str:
 @manage_programs
 @require_safe
 def programs(request):
-    language = _language()
+    language = current_language()
     listed = scoped(Program, request.agency).select_related("neighbourhood").order_by("-season_starts_on", "id")
     today = request.agency.today()
     rows = []
@@ -114,7 +105,7 @@ def program_edit(request, pk):
             messages.success(request, _("The program is saved."))
             return redirect(_program_url(program.pk))
     return render(request, "programs/staff/program_form.html", {
-        "form": form, "program": program, "title": program.title_in(_language())})
+        "form": form, "program": program, "title": program.title_in(current_language())})
 
 
 def _figure_rows(counts: dict, labels: dict | None = None) -> list[dict]:
@@ -122,7 +113,7 @@ def _figure_rows(counts: dict, labels: dict | None = None) -> list[dict]:
 
 
 def _program_page(request, program: Program, *, session_form=None, match_form=None, status=200):
-    language = _language()
+    language = current_language()
     today = request.agency.today()
     enrolments = list(program.enrolments.select_related("participant").order_by("status", "applied_at", "id"))
     attended = services.attendance_by_participant(program)
@@ -151,7 +142,7 @@ def _program_page(request, program: Program, *, session_form=None, match_form=No
             "outcome_surveys": [_outcome(request, outcome) for outcome in program.outcome_surveys.all()],
             "year": today.year,
         }
-    return _private(render(request, "programs/staff/program.html", context, status=status))
+    return private(render(request, "programs/staff/program.html", context, status=status))
 
 
 def _outcome(request, outcome) -> dict:
@@ -202,8 +193,8 @@ def attendance(request, pk):
             messages.success(request, _("Attendance saved: %(count)s present.") % {"count": count})
             return redirect(_program_url(session.program_id, "sessions"))
     present = set(session.attendance.values_list("enrolment_id", flat=True))
-    return _private(render(request, "programs/staff/attendance.html", {
-        "session": session, "program": session.program, "title": session.program.title_in(_language()),
+    return private(render(request, "programs/staff/attendance.html", {
+        "session": session, "program": session.program, "title": session.program.title_in(current_language()),
         "rows": [(enrolment, enrolment.pk in present) for enrolment in enrolled], "zone": request.agency.timezone}))
 
 
@@ -249,8 +240,8 @@ def consent(request, pk):
         else:
             messages.success(request, _("The guardian's consent is recorded."))
             return redirect(_program_url(enrolment.program_id, "participants"))
-    return _private(render(request, "programs/staff/consent.html", {
-        "enrolment": enrolment, "program": enrolment.program, "title": enrolment.program.title_in(_language()),
+    return private(render(request, "programs/staff/consent.html", {
+        "enrolment": enrolment, "program": enrolment.program, "title": enrolment.program.title_in(current_language()),
         "consent": enrolment.consent, "form": form, "zone": request.agency.timezone}))
 
 
@@ -277,7 +268,7 @@ def figures_csv(request, pk):
                                  for session, present in counted["sessions"]})
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="program-{program.slug}-figures.csv"'
-    return _private(response)
+    return private(response)
 
 
 @manage_programs
@@ -357,8 +348,8 @@ def match_page(request, pk):
             messages.success(request, _("The meeting is logged."))
             return redirect("programs:staff_match", pk=match.pk)
     today = request.agency.today()
-    return _private(render(request, "programs/staff/match.html", {
-        "match": match, "program": match.mentee.program, "title": match.mentee.program.title_in(_language()),
+    return private(render(request, "programs/staff/match.html", {
+        "match": match, "program": match.mentee.program, "title": match.mentee.program.title_in(current_language()),
         "expired": not match.mentor.check_is_current(today), "meetings": match.meetings.all(), "form": form},
         status=400 if form.errors else 200))
 

@@ -10,11 +10,10 @@ answers. The channel is recorded: an invitation link, the embedded form, a QR co
 from urllib.parse import urlencode, urlsplit
 
 from csp.decorators import csp_replace
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse, translate_url
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from commonbeat.core import ratelimit
 from commonbeat.core.tenancy import scoped
+from commonbeat.core.texts import current_language
 
 from .. import services
 from ..forms import AnswerForm, localised
@@ -31,10 +31,6 @@ QR_SOURCE = "qr"  # the QR codes point to the survey's link with ?source=qr
 TRUST_DASHBOARD = "/trust/"
 PAGE = "base.html"
 EMBEDDED_PAGE = "surveys/embed_base.html"
-
-
-def _language() -> str:
-    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -103,7 +99,7 @@ def thanks(request: HttpRequest, slug: str) -> HttpResponse:
 # ---------------------------------------------------------------- answering
 
 def _answer(request: HttpRequest, survey: Survey, *, embedded: bool) -> HttpResponse:
-    language = _language()
+    language = current_language()
     if not services.is_accepting(survey):
         return _not_accepting(request, survey, embedded=embedded)
     invitation_token = request.GET.get("invitation", "")
@@ -135,7 +131,7 @@ def _answer(request: HttpRequest, survey: Survey, *, embedded: bool) -> HttpResp
 
 
 def _form_page(request: HttpRequest, survey: Survey, form: AnswerForm, *, embedded: bool) -> HttpResponse:
-    language = _language()
+    language = current_language()
     return _private(render(request, "surveys/answer.html", {
         "layout": EMBEDDED_PAGE if embedded else PAGE,
         "embedded": embedded,
@@ -180,9 +176,9 @@ def _refused(request: HttpRequest, survey: Survey, message: str, *, status: int,
         "layout": EMBEDDED_PAGE if embedded else PAGE,
         "embedded": embedded,
         "survey": survey,
-        "title": localised(survey.title, _language()),
+        "title": localised(survey.title, current_language()),
         "message": message,
-        "trust_dashboard": translate_url(TRUST_DASHBOARD, _language()),
+        "trust_dashboard": translate_url(TRUST_DASHBOARD, current_language()),
     }, status=status))
 
 
@@ -192,7 +188,7 @@ def _too_many_responses(request: HttpRequest, survey: Survey, *, embedded: bool)
         "layout": EMBEDDED_PAGE if embedded else PAGE,
         "embedded": embedded,
         "survey": survey,
-        "title": localised(survey.title, _language()),
+        "title": localised(survey.title, current_language()),
         "minutes": limit.window_seconds // 60,
     }, status=429)
     response["Retry-After"] = str(limit.window_seconds)
@@ -204,8 +200,8 @@ def _thanks_page(request: HttpRequest, survey: Survey, *, embedded: bool) -> Htt
         "layout": EMBEDDED_PAGE if embedded else PAGE,
         "embedded": embedded,
         "survey": survey,
-        "title": localised(survey.title, _language()),
-        "trust_dashboard": translate_url(TRUST_DASHBOARD, _language()),
+        "title": localised(survey.title, current_language()),
+        "trust_dashboard": translate_url(TRUST_DASHBOARD, current_language()),
     })
 
 

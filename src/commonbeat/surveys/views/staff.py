@@ -19,7 +19,6 @@ from django.db.models.functions import TruncDate
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy, override
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from commonbeat.accounts.access import staff_required
 from commonbeat.accounts.roles import Action
+from commonbeat.core.caching import private
 from commonbeat.core.models import Neighbourhood
 from commonbeat.core.tenancy import scoped
 
@@ -110,12 +110,6 @@ def _title(survey: Survey) -> str:
 
 def _page(request, survey: Survey, template: str, context: dict, status: int = 200):
     return render(request, template, {"survey": survey, "title": _title(survey), **context}, status=status)
-
-
-def _private(response):
-    """Pages and files with residents' answers are not kept by browsers or proxies."""
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 # ---------------------------------------------------------------- list and new
@@ -364,7 +358,7 @@ def invitations(request, survey_id):
                 writer.writerow([data["panel"], data["language"], invitation_url(survey, data["language"], token)])
             panel = slugify(data["panel"]) or "panel"
             response["Content-Disposition"] = f'attachment; filename="{survey.slug}-invitations-{panel}.csv"'
-            return _private(response)
+            return private(response)
     return _render_share(request, survey, form)
 
 
@@ -388,7 +382,7 @@ def responses(request, survey_id):
                    received.values("ineligible_reason").annotate(count=Count("id")).order_by()}
     page = Paginator(received.select_related("neighbourhood").order_by("-submitted_at", "-id"),
                      PAGE_SIZE).get_page(request.GET.get("page"))
-    return _private(_page(request, survey, "surveys/staff/responses.html", {
+    return private(_page(request, survey, "surveys/staff/responses.html", {
         "total": sum(eligibility.values()), "eligible": eligibility.get("", 0),
         "reasons": [(label, eligibility.get(reason, 0)) for reason, label in INELIGIBLE_REASONS.items()],
         "channels": Channel.labels, "days": _by_day_and_channel(received, ZoneInfo(request.agency.timezone)),
@@ -426,7 +420,7 @@ def response_detail(request, survey_id, response_id):
     rows = [(question, text_in(question.text, language),
              _answer_shown(question, answers.get(question.id), neighbourhoods, language))
             for question in survey.questions.all()]
-    return _private(_page(request, survey, "surveys/staff/response.html", {
+    return private(_page(request, survey, "surveys/staff/response.html", {
         "response": response, "rows": rows, "reason": INELIGIBLE_REASONS.get(response.ineligible_reason, "")}))
 
 
@@ -437,7 +431,7 @@ def export(request, survey_id):
     response = StreamingHttpResponse(exports.responses_csv(request.user, survey),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{exports.file_name(survey)}"'
-    return _private(response)
+    return private(response)
 
 
 urlpatterns = [

@@ -8,10 +8,9 @@ attendance goes through `core.disclosure.suppress_counts` like every published c
 
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.shortcuts import render
 from django.urls import path
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -20,7 +19,7 @@ from commonbeat.accounts.roles import Action
 from commonbeat.core.charts import Row, Series, Table
 from commonbeat.core.disclosure import THRESHOLD, suppress_counts, suppress_total
 from commonbeat.core.tenancy import scoped
-from commonbeat.core.texts import text_in
+from commonbeat.core.texts import current_language, text_in
 from commonbeat.engagement import queries as engagement_queries
 
 from .. import compliance
@@ -29,14 +28,10 @@ from ..models import TrainingRecord, TrainingSession
 WORKSHOP_MONTHS = 12
 
 
-def _language() -> str:
-    return translation.get_language() or settings.LANGUAGE_CODE
-
-
 def course_shares(agency, today) -> tuple[Table | None, list[str]]:
     """(a table of the per cent current per required course, courses left out because fewer than 11 officers
     must take them). One row per requirement in force; the share is of the active officers subject to it."""
-    language = _language()
+    language = current_language()
     totals = compliance.roll_up(compliance.compliance_rows(agency, today), by_unit=False)
     rows, withheld = [], []
     for group in totals:
@@ -57,7 +52,7 @@ def course_shares(agency, today) -> tuple[Table | None, list[str]]:
 
 def workshop_table(agency, today) -> tuple[Table | None, int]:
     """(a table of people attending each public workshop of the last 12 months, with the total; number held)."""
-    zone, language = agency.zone, _language()
+    zone, language = agency.zone, current_language()
     start = datetime.combine(compliance.add_months(today, -WORKSHOP_MONTHS), time.min, tzinfo=zone)
     end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
     held = [workshop for workshop in engagement_queries.workshops_held(agency, start, end)
@@ -97,7 +92,7 @@ def mine(request):
     if officer is not None and officer.agency_id != agency.id:
         officer = None
     today = timezone.localtime(timezone=agency.zone).date()
-    language = _language()
+    language = current_language()
     rows, records, upcoming = [], [], []
     if officer is not None:
         rows = [(row, row.requirement.describe(language))

@@ -12,14 +12,15 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from commonbeat.accounts.access import staff_required
 from commonbeat.accounts.roles import Action, can
 from commonbeat.core.models import Officer
 from commonbeat.core.tenancy import scoped
+from commonbeat.core.texts import current_language
 
 from .. import compliance, services
 from ..forms import (
@@ -40,16 +41,12 @@ manage_training = staff_required(Action.MANAGE_TRAINING)
 view_compliance = staff_required(Action.VIEW_TRAINING_COMPLIANCE)
 
 
-def _language() -> str:
-    return get_language() or "en"
-
-
 # ---------------------------------------------------------------- courses
 
 @manage_training
 @require_safe
 def courses(request):
-    language = _language()
+    language = current_language()
     listed = scoped(Course, request.agency).annotate(records_count=Count("records", distinct=True))
     return render(request, "training/staff/courses.html", {
         "rows": [(course, course.title_in(language)) for course in listed]})
@@ -89,7 +86,7 @@ def course_edit(request, pk):
 @manage_training
 @require_safe
 def requirements(request):
-    language = _language()
+    language = current_language()
     listed = scoped(Requirement, request.agency).select_related("course", "unit")
     return render(request, "training/staff/requirements.html", {
         "rows": [(requirement, requirement.describe(language)) for requirement in listed]})
@@ -122,7 +119,7 @@ def requirement_edit(request, pk):
             messages.success(request, _("The requirement is saved."))
             return redirect("training:staff_requirements")
     return render(request, "training/staff/requirement_form.html", {
-        "form": form, "requirement": requirement, "title": requirement.describe(_language())})
+        "form": form, "requirement": requirement, "title": requirement.describe(current_language())})
 
 
 # ---------------------------------------------------------------- sessions
@@ -139,7 +136,7 @@ def sessions(request):
     else:
         listed = listed.filter(ends_at__gte=now).order_by("starts_at", "id")
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    language = _language()
+    language = current_language()
     return render(request, "training/staff/sessions.html", {
         "when": when, "page": page,
         "rows": [(session, session.course.title_in(language)) for session in page.object_list]})
@@ -166,7 +163,7 @@ def _session(request, pk) -> TrainingSession:
 def _session_page(request, session, roster_form=None, status=200):
     seats = list(session.seats.select_related("officer", "officer__unit"))
     return render(request, "training/staff/session.html", {
-        "session": session, "title": session.course.title_in(_language()), "seats": seats,
+        "session": session, "title": session.course.title_in(current_language()), "seats": seats,
         "roster_form": roster_form or RosterForm(agency=request.agency),
         "has_started": session.starts_at <= timezone.now(),
         "places_left": None if session.capacity is None else max(session.capacity - len(seats), 0)},
@@ -228,7 +225,7 @@ def records(request):
     if query:
         listed = listed.filter(officer__badge_number__iexact=query)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    language = _language()
+    language = current_language()
     return render(request, "training/staff/records.html", {
         "page": page, "badge": query,
         "rows": [(record, record.course.title_in(language)) for record in page.object_list]})
@@ -320,7 +317,7 @@ def compliance_view(request):
     shown = [row for row in rows if not status or row.status == status]
     shown.sort(key=lambda row: (STATUS_ORDER[row.status], row.result.due_on or today, row.officer.last_name))
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
-    language = _language()
+    language = current_language()
     return render(request, "training/staff/compliance.html", {
         "form": form, "today": today, "page": page,
         "rows": [(row, row.requirement.describe(language)) for row in page.object_list],
@@ -352,7 +349,7 @@ def officer_page(request, pk):
                 return redirect("training:staff_officer", pk=officer.pk)
     today = agency.today()
     rows = compliance.compliance_rows(agency, today, officers=scoped(Officer, agency).filter(pk=officer.pk))
-    language = _language()
+    language = current_language()
     history = scoped(AssignmentChange, agency).filter(officer=officer).select_related("from_unit", "to_unit")
     officer_records = scoped(TrainingRecord, agency).filter(officer=officer).select_related("course")[:100]
     return render(request, "training/staff/officer.html", {

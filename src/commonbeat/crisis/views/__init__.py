@@ -1,0 +1,3 @@
+from . import public, staff
+
+urlpatterns = public.urlpatterns + staff.urlpatterns
