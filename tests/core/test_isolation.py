@@ -26,7 +26,7 @@ from commonbeat.feedback import early_intervention
 from commonbeat.feedback import services as feedback
 from commonbeat.feedback.models import Alert, AlertPolicy, AllegationCategory, Classification, Kind, Metric, Report
 from commonbeat.partners import services as partners
-from commonbeat.partners.models import Initiative, Partner, Referral
+from commonbeat.partners.models import Agreement, Initiative, Partner, Referral
 from commonbeat.patrols import services as patrols
 from commonbeat.patrols.models import Patrol
 from commonbeat.programs import services as programs
@@ -176,7 +176,10 @@ def partners_routes(beta) -> dict:
     initiative = Initiative.objects.get(agency=beta)
     measure, milestone = initiative.measures.get(), initiative.milestones.get()
     referral = Referral.objects.get(agency=beta)
+    agreement = Agreement.objects.get(agency=beta)
     routes = {
+        "console/partners/agreements/<int:pk>/document.pdf":
+            f"/console/partners/agreements/{agreement.id}/document.pdf",
         "partners/<slug:slug>/": f"/partners/{partner.slug}/",
         "partners/initiatives/<slug:slug>/": f"/partners/initiatives/{initiative.slug}/",
         "console/partners/initiatives/<int:pk>/measures/<int:measure_pk>/":

@@ -35,6 +35,21 @@ def test_names_after_a_title_or_an_introduction_are_replaced(text, name):
 
 
 @pytest.mark.parametrize("text, detail", [
+    ("Mr. O'Brien stopped me.", "Brien"),
+    ("Mr. McDonald was there.", "Donald"),
+    ("My name is José Álvarez-Ruiz.", "Ruiz"),
+    ("Miss Jones and Dr Patel saw it.", "Jones"),
+    ("Miss Jones and Dr Patel saw it.", "Patel"),
+    ("my name is dana whitfield, I live nearby.", "whitfield"),
+    ("Text me at 5552014477.", "5552014477"),
+    ("Call 201-4477 after six.", "201-4477"),
+    ("My SSN is 123456789.", "123456789"),
+])
+def test_no_part_of_a_name_or_number_is_left_behind(text, detail):
+    assert detail not in redact(text)
+
+
+@pytest.mark.parametrize("text, detail", [
     ("Hola, me llamo Guadalupe Torres y vivo cerca.", "Guadalupe Torres"),
     ("Mi nombre es Jorge Reyes.", "Jorge Reyes"),
     ("La Sra. Flores vio todo.", "Flores"),
@@ -66,3 +81,12 @@ def test_several_details_in_one_comment_are_all_replaced_and_listed():
 def test_ordinary_text_is_left_alone(text):
     assert redact(text) == text
     assert found(text) == []
+
+
+def test_ordinary_words_that_look_like_addresses_or_introductions_are_left_alone():
+    for text in ["I waited 20 minutes on the court before anyone came.",
+                 "I am Black and I felt the stop was unfair.",
+                 "We walked 3 blocks down the lane to the park."]:
+        assert redact(text) == text, text
+    assert redact("They live at 88 Harbor View Drive, by the school.") == (
+        "They live at [street address], by the school.")

@@ -5,7 +5,6 @@ The city (core and sign-ins) and its events are loaded once for this module and 
 """
 
 import random
-import time
 from collections import Counter, defaultdict
 from datetime import timedelta
 from decimal import Decimal
@@ -50,9 +49,8 @@ def demo(django_db_setup, django_db_blocker):
             context = core_seeding.SeedContext(agency=agency, rng=random.Random(20261125 + number))
             core_seeding.seed(context)
             accounts_seeding.seed(context)
-            started = time.perf_counter()
             seeding.seed(context)
-            loaded[slug] = SimpleNamespace(seconds=time.perf_counter() - started, log=context.log)
+            loaded[slug] = SimpleNamespace(log=context.log)
         yield loaded
         call_command("flush", interactive=False, verbosity=0)
 
@@ -67,8 +65,7 @@ def events(port_alder):
     return Event.objects.filter(agency=port_alder).select_related("kind", "neighbourhood")
 
 
-def test_loading_the_events_is_quick_and_says_what_it_loaded(demo, port_alder):
-    assert demo["port-alder"].seconds < 20  # about 3 s on a developer's machine
+def test_loading_the_events_says_what_it_loaded(demo, port_alder):
     assert "events over two years" in demo["port-alder"].log[-1]
     assert AuditEvent.objects.get(agency=port_alder, action="engagement.demo_history_loaded").changes["rsvps"] > 0
 

@@ -280,6 +280,32 @@ def test_a_bad_month_is_shown_on_the_form(cast):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("month", ["0000-05", "0001-01"])
+def test_a_month_with_no_real_year_is_refused_on_the_form(cast, client, month):
+    staff = signed_in_client(cast[Role.AGENCY_ADMIN])
+    response = staff.post(BUILD, {"month": month})
+    assert response.status_code == 400
+    assert "Enter the month as YYYY-MM" in response.content.decode()
+    assert f'value="{month}"' in response.content.decode()
+    assert client.get(f"/reports/monthly/{month}/").status_code == 404
+    assert not MonthlyReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_report_says_when_it_was_built_in_the_agencys_time_zone(agency):
+    report = built(agency)
+    assert "Built on 2026-10-15 12:00." in report.html  # noon in Chicago, 17:00 in UTC
+
+
+@pytest.mark.django_db
+def test_the_console_shows_when_a_report_was_built_in_the_agencys_time_zone(agency, cast):
+    built(agency)
+    MonthlyReport.objects.update(built_at=datetime(2026, 10, 2, 3, 30, tzinfo=UTC))  # 22:30 the day before
+    page = signed_in_client(cast[Role.AGENCY_ADMIN]).get(CONSOLE).content.decode()
+    assert "10/01/2026 10:30 p.m." in page
+
+
+@pytest.mark.django_db
 def test_the_console_lists_only_the_agencys_own_reports(agency, other_agency, other_admin):
     built(other_agency)
     staff = signed_in_client(make_user(agency, Role.ENGAGEMENT_STAFF, "kim"))

@@ -1,6 +1,9 @@
 """The partners API: a public directory without a token, and referrals only for the people who handle them,
 with the person's details only where the console would show them."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from commonbeat.accounts import services as accounts
 from commonbeat.accounts.roles import Role
 
@@ -47,3 +50,17 @@ def test_the_referrer_and_the_partner_see_the_person_and_the_loop(client, admin,
     assert [(r["id"], r["person_first_name"], r["person_contact"]) for r in inbox] == [
         (referral.pk, "Rosalind", "rosalind@example.org")]
     assert inbox[0]["status"] == "sent" and inbox[0]["overdue"] is False
+
+
+def test_the_referrals_list_reads_the_users_roles_once_however_many_referrals(client, admin, agency, cast):
+    partner = make_partner(agency)
+    headers = bearer(admin, agency, make_partner_user(agency, partner))
+    refer(cast[Role.OFFICER], agency, partner)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/referrals", **headers)
+    for _ in range(5):
+        refer(cast[Role.OFFICER], agency, partner)
+    with CaptureQueriesContext(connection) as six:
+        listed = client.get("/api/v1/referrals", **headers).json()
+    assert len(listed) == 6 and all(row["person_first_name"] == "Rosalind" for row in listed)
+    assert len(six) <= len(one)

@@ -1,7 +1,7 @@
 """Overdue referrals are flagged: still waiting after the due date, or accepted over 30 days ago with no
 outcome. The managers' overdue list names no one."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -72,3 +72,29 @@ def test_managers_see_overdue_referrals_without_the_persons_details(agency, cast
 def test_the_overdue_list_is_for_partner_managers_only(agency, cast):
     assert signed_in_client(cast[Role.OFFICER]).get(reverse("partners:staff_overdue")).status_code == 403
     assert signed_in_client(cast[Role.PARTNER]).get(reverse("partners:staff_overdue")).status_code == 403
+
+
+def test_the_referral_page_flags_overdue_by_the_agencys_calendar(agency, cast, partner):
+    # A zone whose date differs from the server's (UTC) right now, so the two calendars disagree.
+    utc_now = timezone.now()
+    agency.timezone = "Pacific/Kiritimati" if utc_now.hour >= 10 else "Pacific/Pago_Pago"
+    agency.save(update_fields=["timezone"])
+    referral = refer(cast[Role.OFFICER], agency, partner)
+    agency_today, server_today = agency.today(), utc_now.date()
+    assert agency_today != server_today
+    Referral.objects.filter(pk=referral.pk).update(due_on=min(agency_today, server_today))
+    referral.refresh_from_db()
+    page = signed_in_client(cast[Role.OFFICER]).get(reverse("partners:staff_referral", args=[referral.pk]))
+    flagged = "usa-tag bg-secondary-dark" in page.content.decode()
+    assert flagged == referral.is_overdue(agency_today) == (agency_today > server_today)
+
+
+def test_referral_lists_date_referrals_on_the_agencys_calendar(agency, cast, partner):
+    agency.timezone = "America/Chicago"
+    agency.save(update_fields=["timezone"])
+    handler = make_partner_user(agency, partner)
+    referral = refer(cast[Role.OFFICER], agency, partner)
+    Referral.objects.filter(pk=referral.pk).update(created_at=datetime(2026, 3, 10, 3, 30, tzinfo=UTC))
+    for page in (signed_in_client(cast[Role.OFFICER]).get(reverse("partners:staff_my_referrals")),
+                 signed_in_client(handler).get(reverse("partners:staff_inbox"))):
+        assert "2026-03-09" in page.content.decode() and "2026-03-10" not in page.content.decode()

@@ -169,3 +169,10 @@ def test_crisis_can_read_the_referrals_it_made_by_source(agency, cast, partner):
     refer(cast[Role.CRISIS_COORDINATOR], agency, partner, source="crisis-response:13")
     assert list(services.referrals_for_source(agency, "crisis-response:12")) == [linked]
     assert not services.referrals_for_source(agency, "").exists()
+
+
+def test_a_service_that_takes_no_referrals_is_refused(agency, cast, partner):
+    partner.services.update(accepts_referrals=False)
+    with pytest.raises(services.PartnerError, match="does not take referrals"):
+        refer(cast[Role.OFFICER], agency, partner)
+    assert not Referral.objects.exists()

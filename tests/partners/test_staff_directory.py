@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from commonbeat.accounts.roles import Role
@@ -133,3 +134,30 @@ def test_every_console_page_shows_its_content_to_an_admin(agency, cast, admin_cl
         response = admin_client.get(url)
         assert response.status_code == 200, url
         assert expected in response.content.decode(), url
+
+
+def test_the_signed_agreement_is_downloaded_from_the_console_only(agency, cast, manager, client):
+    partner = make_partner(agency)
+    pdf = SimpleUploadedFile("mou.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    manager.post(reverse("partners:staff_agreement_add", args=[partner.pk]), {
+        "agreement-title": "MOU", "agreement-signed_on": "2026-01-01", "agreement-expires_on": "2027-01-01",
+        "agreement-document": pdf})
+    agreement = Agreement.objects.get()
+    url = reverse("partners:staff_agreement_document", args=[agreement.pk])
+    page = manager.get(reverse("partners:staff_partner", args=[partner.pk])).content.decode()
+    assert f'href="{url}"' in page
+    download = manager.get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 signed"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert signed_in_client(cast[Role.OFFICER]).get(url).status_code == 403
+    assert client.get(url).status_code == 302
+
+
+def test_an_agreement_document_that_is_not_a_pdf_is_refused(agency, manager):
+    partner = make_partner(agency)
+    page = SimpleUploadedFile("mou.html", b"<script>alert(1)</script>", content_type="text/html")
+    response = manager.post(reverse("partners:staff_agreement_add", args=[partner.pk]), {
+        "agreement-title": "MOU", "agreement-signed_on": "2026-01-01", "agreement-expires_on": "2027-01-01",
+        "agreement-document": page})
+    assert response.status_code == 400 and "as a PDF" in response.content.decode()
+    assert not Agreement.objects.exists()

@@ -4,7 +4,6 @@ The city (core and sign-ins) and its patrols are loaded once for this module and
 """
 
 import random
-import time
 import zoneinfo
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -34,9 +33,8 @@ def demo(django_db_setup, django_db_blocker):
             context = core_seeding.SeedContext(agency=agency, rng=random.Random(20261125 + number))
             core_seeding.seed(context)
             accounts_seeding.seed(context)
-            started = time.perf_counter()
             seeding.seed(context)
-            loaded[slug] = SimpleNamespace(seconds=time.perf_counter() - started, log=context.log)
+            loaded[slug] = SimpleNamespace(log=context.log)
         yield loaded
         call_command("flush", interactive=False, verbosity=0)
 
@@ -77,8 +75,7 @@ def presence(agency):
     return seeding.presence_plan(agency, list(Neighbourhood.objects.filter(agency=agency)))
 
 
-def test_loading_the_patrols_is_quick_and_says_what_it_loaded(demo):
-    assert demo["port-alder"].seconds < 15  # about 1.5 s on a developer's machine
+def test_loading_the_patrols_says_what_it_loaded(demo):
     assert "foot and bike patrols" in demo["port-alder"].log[-1]
 
 

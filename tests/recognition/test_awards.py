@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -237,3 +239,34 @@ def test_another_agencys_awards_are_not_found(agency, other_agency, other_admin,
     assert "Beta" not in client.get(reverse("recognition:awards")).content.decode()
     with pytest.raises(services.RecognitionError):
         services.nominate_as_staff(other_admin, program, reason="x", officer=officer_of(agency))
+
+
+def test_a_staff_nomination_sent_twice_counts_once(agency, cast):
+    program = make_program(agency)
+    officer = officer_of(agency)
+    nominator = signed_in_client(cast[Role.OFFICER])
+    url = reverse("recognition:staff_nominate")
+    form = nominator.get(url, {"program": program.pk}).context["form"]
+    data = {"submission_token": form.initial["submission_token"], "program": program.pk, "officer": officer.pk,
+            "reason": "Led the youth league."}
+    first = nominator.post(url, data, follow=True)
+    nominator.post(url, data)
+    assert "The nomination is sent to the award" in first.content.decode()
+    assert Nomination.objects.filter(source="staff").count() == 1
+
+
+def test_the_nominate_page_offers_each_commendation_without_a_query_for_each(agency, cast):
+    program = make_program(agency)
+    officer = officer_of(agency)
+    nominator = signed_in_client(cast[Role.OFFICER])
+    url = reverse("recognition:staff_nominate")
+    first = commendation(agency, cast, officer)
+    with CaptureQueriesContext(connection) as one:
+        nominator.get(url)
+    for _ in range(3):
+        commendation(agency, cast, officer)
+    with CaptureQueriesContext(connection) as four:
+        page = nominator.get(url).content.decode()
+    assert len(four) == len(one)
+    assert f'name="c{first.pk}-program"' in page and f'<option value="{program.pk}"' in page
+    assert f'<option value="{officer.pk}"' in page and officer.last_name in page

@@ -1,6 +1,7 @@
 """Residents share stories that staff moderate; staff write stories; only published text ever reaches the public."""
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -149,6 +150,14 @@ def test_a_photo_over_the_size_limit_is_refused(agency, client, monkeypatch):
         services.clean_photo(jpeg_with_exif())
 
 
+def test_a_photo_with_too_many_pixels_is_refused_before_it_is_decoded(agency, monkeypatch):
+    photo = jpeg_with_exif()
+    monkeypatch.setattr(services, "PHOTO_MAX_PIXELS", 64 * 48 - 1)
+    monkeypatch.setattr(Image.Image, "load", lambda image: pytest.fail("the photo was decoded"))
+    with pytest.raises(services.RecognitionError, match="megapixels"):
+        services.clean_photo(photo)
+
+
 def test_staff_write_a_bilingual_story_naming_an_officer(agency, cast, moderator, client):
     officer = officer_of(agency)
     response = moderator.post(reverse("recognition:staff_story_new"), {
@@ -206,3 +215,26 @@ def test_the_console_lists_stories_waiting_for_moderation(agency, client, modera
     share(client)
     page = moderator.get(reverse("recognition:staff_stories")).content.decode()
     assert "(not yet titled)" in page and "Waiting for moderation (1)" in page
+
+
+def test_a_story_written_by_staff_and_sent_twice_is_saved_once(agency, moderator):
+    form = moderator.get(reverse("recognition:staff_story_new")).context["form"]
+    data = {"submission_token": form.initial["submission_token"], "title_en": "Reading buddies",
+            "body_en": "Officer Pat reads.", "publish": "on"}
+    first = moderator.post(reverse("recognition:staff_story_new"), data)
+    again = moderator.post(reverse("recognition:staff_story_new"), data)
+    story = Story.objects.get()
+    assert first.url == again.url == reverse("recognition:staff_story", args=[story.pk])
+
+
+def test_dates_are_shown_on_the_agencys_calendar(agency, cast, moderator, client):
+    agency.timezone = "America/Chicago"
+    agency.save(update_fields=["timezone"])
+    story = services.write_story(cast[Role.ENGAGEMENT_STAFF], agency, title={"en": "Late shift"},
+                                 body={"en": "A late kindness."})
+    late_evening = datetime(2026, 3, 10, 3, 30, tzinfo=UTC)  # 9:30 pm on 9 March in Chicago
+    Story.objects.filter(pk=story.pk).update(published_at=late_evening, created_at=late_evening)
+    page = client.get(reverse("recognition:story", args=[story.slug])).content.decode()
+    assert "March 9, 2026" in page and "March 10, 2026" not in page
+    listed = moderator.get(reverse("recognition:staff_stories") + "?status=published").content.decode()
+    assert "2026-03-09" in listed and "2026-03-10" not in listed

@@ -5,7 +5,6 @@ The demo is loaded once for this module (it takes a few seconds) and removed aft
 
 import io
 import statistics
-import time
 from collections import Counter, defaultdict
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -30,10 +29,8 @@ CHICAGO = ZoneInfo("America/Chicago")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         output = io.StringIO()
-        started = time.perf_counter()
         call_command("seed_demo", stdout=output)
-        seconds = time.perf_counter() - started
-        yield SimpleNamespace(output=output.getvalue(), seconds=seconds)
+        yield SimpleNamespace(output=output.getvalue())
         call_command("flush", interactive=False, verbosity=0)
 
 
@@ -47,8 +44,7 @@ def current_city(agency, measure=Measure.TRUST) -> TrustEstimate:
                                      neighbourhood=None, group_variable="")
 
 
-def test_loading_the_demo_stays_fast(demo):
-    assert demo.seconds < 90
+def test_the_demo_says_what_it_loaded(demo):
     assert "trust and safety survey responses over 24 months" in demo.output
 
 

@@ -64,6 +64,34 @@ def test_the_figures_suppress_small_counts(agency):
     assert RecordingCategory.TRAFFIC_STOP in by_category
 
 
+def test_no_hidden_request_count_can_be_worked_out_from_the_totals(agency):
+    make_figures(agency)  # the month: 15 received, 12 released, 3 denied, none open
+    figures = bodycams.bodycam_figures(agency)
+    lines = [row.values for row in figures.requests.rows] + [figures.requests.totals]
+    # Each line is "received" and its outcomes, each column the months and their total: a line or a column with
+    # exactly one hidden count gives that count away by subtraction.
+    for line in lines:
+        assert sum(value is None for value in line) != 1, line
+    for column in zip(*lines, strict=True):
+        assert sum(value is None for value in column) != 1, column
+    assert figures.totals["received"] == 15 and figures.totals["released"] is None
+    assert figures.totals["denied"] is None and figures.denials.totals == [None]
+    assert {row.key: row.values[0] for row in figures.denials.rows}["privacy"] is None
+
+
+def test_a_hidden_denied_total_is_not_added_up_from_the_legal_bases(agency):
+    month = last_month(agency)
+    for number in range(13):
+        closed_request(agency, number, "released", month, days=3)
+    for number in range(13, 25):
+        closed_request(agency, number, "denied", month, days=5, basis="privacy")
+    closed_request(agency, 30, "received", month, days=5)  # one still open: hidden, and 12 denied with it
+    figures = bodycams.bodycam_figures(agency)
+    assert figures.totals["open"] is None and figures.totals["denied"] is None
+    denials = {row.key: row.values[0] for row in figures.denials.rows}
+    assert denials["privacy"] is None and figures.denials.totals == [None]
+
+
 def test_medians_and_shares_rest_on_at_least_eleven_requests(agency):
     month = make_figures(agency)
     figures = bodycams.bodycam_figures(agency)
@@ -71,7 +99,9 @@ def test_medians_and_shares_rest_on_at_least_eleven_requests(agency):
     on_time = {row.key: row.points[0].value for row in figures.on_time.rows}
     key = month.strftime("%Y-%m")
     assert days[key] == 3.0
-    assert on_time[key] == round(100 * 12 / 15, 1)  # three released after 20 days: late
+    # Three were released after 20 days: late. Three is from 1 to 10, and the share times 15 would give it
+    # back, so the share is withheld.
+    assert on_time[key] is None
     assert all(value is None for other, value in days.items() if other != key)
 
 
@@ -125,3 +155,14 @@ def test_another_agencys_figures_stay_apart(agency, other_agency, client):
     figures = bodycams.bodycam_figures(agency)
     assert figures.totals["received"] == 0
     assert "Zebulon" not in client.get(PAGE).content.decode()
+
+
+
+def test_the_share_on_time_is_published_when_neither_side_is_small(agency):
+    month = last_month(agency)
+    for number in range(12):
+        closed_request(agency, number, "released", month, days=3)
+    for number in range(12, 23):
+        closed_request(agency, number, "released", month, days=25)  # after the deadline
+    on_time = {row.key: row.points[0].value for row in bodycams.bodycam_figures(agency).on_time.rows}
+    assert on_time[month.strftime("%Y-%m")] == round(100 * 12 / 23, 1)

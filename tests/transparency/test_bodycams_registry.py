@@ -66,6 +66,24 @@ def test_a_recording_links_to_a_complaint_by_its_case_number(agency, cast):
     assert BodyCamRecording.objects.get().report == case
 
 
+def test_a_commendation_is_not_a_complaint_case(agency, cast):
+    from commonbeat.feedback.models import Kind
+
+    praise = report(agency, reference="C-2026-00043")
+    praise.kind = Kind.COMMENDATION
+    praise.save(update_fields=["kind"])
+    client = signed_in_client(cast[Role.INVESTIGATOR])
+    token = client.get(NEW).context["form"].initial["submission_token"]
+    response = client.post(NEW, {**form_data(agency, complaint_reference="C-2026-00043"), "submission_token": token})
+    assert "There is no complaint case with that number." in response.content.decode()
+    assert not BodyCamRecording.objects.exists()
+    details = bodycams.RecordingDetails(officer=Officer.objects.filter(agency=agency).first(),
+                                        started_at=praise.received_at, duration_seconds=60, category="arrest",
+                                        sha256=SHA, evidence_location="EVD-1", report=praise)
+    with pytest.raises(bodycams.BodycamError):
+        bodycams.register_recording(cast[Role.INVESTIGATOR], agency, details)
+
+
 def test_the_same_file_cannot_be_registered_twice(agency, admin):
     recording(agency, number=7)
     details = bodycams.RecordingDetails(
@@ -117,6 +135,29 @@ def test_marking_deleted_from_the_due_list(agency, cast):
     gone.refresh_from_db()
     assert gone.deleted_on is not None
     assert client.get(reverse("transparency:staff_recordings_due")).context["rows"] == []
+
+
+def test_the_due_list_takes_the_same_queries_however_many_are_due(agency, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    recording(agency, days_ago=400, category=RecordingCategory.NON_EVIDENTIARY, number=1)
+    client = signed_in_client(cast[Role.INVESTIGATOR])
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("transparency:staff_recordings_due"))
+    for number in range(2, 6):
+        recording(agency, days_ago=400, category=RecordingCategory.NON_EVIDENTIARY, number=number)
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(reverse("transparency:staff_recordings_due"))
+    assert len(page.context["rows"]) == 5
+    assert len(five) == len(one)
+
+
+def test_the_empty_due_list_spans_the_columns_the_reader_sees(agency, cast):
+    page = signed_in_client(cast[Role.OVERSIGHT_REVIEWER]).get(reverse("transparency:staff_recordings_due"))
+    body = page.content.decode()
+    assert 'colspan="5">' in body and "Nothing is due for deletion." in body
+    assert '<th scope="col"><span class="usa-sr-only">' not in body
 
 
 def test_retention_rules_are_edited_in_the_console(agency, cast):

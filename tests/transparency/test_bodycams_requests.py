@@ -170,6 +170,29 @@ def test_each_step_and_message_is_emailed_in_the_requesters_language(agency, adm
     assert "Muchas grabaciones." in mail.outbox[1].body
 
 
+def test_each_message_is_emailed_with_its_own_text(agency, admin, django_capture_on_commit_callbacks):
+    request = footage_request(agency, language="en")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        bodycams.send_message(admin, request, "First: we are searching.")
+        bodycams.send_message(admin, request, "Second: we found one recording.")
+    assert len(mail.outbox) == 2
+    assert "First: we are searching." in mail.outbox[0].body
+    assert "Second: we found one recording." not in mail.outbox[0].body
+    assert "Second: we found one recording." in mail.outbox[1].body
+
+
+def test_each_step_is_emailed_with_the_step_it_reached(agency, admin, django_capture_on_commit_callbacks):
+    request = footage_request(agency, language="en")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        bodycams.advance_request(admin, request, FootageRequestStatus.SEARCHING)
+        bodycams.advance_request(admin, request, FootageRequestStatus.REVIEWING)
+    assert len(mail.outbox) == 2
+    assert "new status: Searching for recordings." in mail.outbox[0].body
+    assert "new status: Reviewing the recordings." in mail.outbox[1].body
+
+
 def test_the_requesters_identity_never_reaches_the_audit_log(agency, admin):
     request = footage_request(agency)
     bodycams.send_message(admin, request, "Message text")
@@ -204,6 +227,23 @@ def test_staff_work_a_request_through_the_pages(agency, cast, django_capture_on_
     assert refused.status_code == 400
     listing = client.get(reverse("transparency:staff_footage_requests"))
     assert request.reference in listing.content.decode()
+
+
+def test_a_message_sent_twice_from_the_same_page_is_sent_once(agency, cast, django_capture_on_commit_callbacks):
+    request = footage_request(agency)
+    client = signed_in_client(cast[Role.INVESTIGATOR])
+    page = client.get(reverse("transparency:staff_footage_request", args=[request.pk]))
+    token = page.context["message_form"].initial["submission_token"]
+    url = reverse("transparency:staff_footage_request_message", args=[request.pk])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"body": "We found the recording.", "submission_token": token})
+        again = client.post(url, {"body": "We found the recording.", "submission_token": token})
+    assert first.status_code == again.status_code == 302
+    assert list(request.messages.values_list("body", flat=True)) == ["We found the recording."]
+    assert len(mail.outbox) == 1
+    empty = client.post(url, {"body": " ", "submission_token": token})
+    assert empty.status_code == 400 and request.messages.count() == 1
 
 
 def test_status_lookups_are_rate_limited(agency, client):

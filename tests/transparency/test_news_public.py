@@ -106,6 +106,16 @@ def test_active_safety_alerts_are_highlighted_at_the_top(agency, client):
     assert set(services.active_safety_alerts(agency)) == {fresh, lasting}
 
 
+def test_a_safety_alert_whose_end_has_passed_is_no_longer_highlighted(agency, client):
+    ended = make_update(agency, kind=UpdateKind.SAFETY, title="Boil water notice",
+                        ends_at=timezone.now() - timedelta(hours=2))
+    page = client.get("/news/").content.decode()
+    assert "Active safety alerts" not in page and "Boil water notice" in page.split("All updates")[1]
+    assert "This safety alert is active." not in client.get(f"/news/{ended.slug}/").content.decode()
+    assert not ended.is_active_alert(timezone.now())
+    assert list(services.active_safety_alerts(agency)) == []
+
+
 def test_an_update_page_carries_open_graph_and_twitter_card_tags(agency, client):
     update = make_update(agency, title="Bike patrols start", summary="Six officers on bikes & trails.")
     page = client.get(f"/news/{update.slug}/").content.decode()

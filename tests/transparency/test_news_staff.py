@@ -2,6 +2,7 @@
 creation is idempotent, every change is audited, and other roles and agencies are kept out."""
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -60,7 +61,7 @@ def test_a_repeated_submission_creates_one_update(agency, writer):
 def test_a_meeting_notice_needs_its_day_times_and_place(agency, writer):
     response = writer.post(reverse("transparency:staff_update_new"), form_data(kind=UpdateKind.MEETING))
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400 and "<title>Error:" in page
     assert "Give the date of the meeting." in page and "Say where the meeting is." in page
     assert 'value="Coat drive"' in page  # what was typed is kept
     assert not Update.objects.exists()
@@ -86,6 +87,8 @@ def test_a_summary_too_long_for_a_card_is_refused(agency, writer):
 def test_a_taken_short_name_is_refused_and_an_empty_one_is_made_unique(agency, writer):
     make_update(agency, title="Coat drive")
     refused = writer.post(reverse("transparency:staff_update_new"), form_data(slug="coat-drive"))
+    assert "already uses this short name" in refused.content.decode()
+    refused = writer.post(reverse("transparency:staff_update_new"), form_data(slug="Coat-Drive"))
     assert "already uses this short name" in refused.content.decode()
     writer.post(reverse("transparency:staff_update_new"), form_data())
     assert sorted(Update.objects.values_list("slug", flat=True)) == ["coat-drive", "coat-drive-2"]
@@ -120,6 +123,14 @@ def test_the_console_lists_drafts_and_published_updates(agency, writer):
     assert page.index("Draft one") < page.index("Published one")
     drafts = writer.get(reverse("transparency:staff_updates"), {"status": "draft"}).content.decode()
     assert "Draft one" in drafts and "Published one" not in drafts
+
+
+def test_the_console_list_dates_an_evening_update_in_the_agencys_time_zone(agency, writer):
+    update = make_update(agency, title="Late notice")
+    # 03:30 UTC on 10 March is 22:30 on 9 March in Chicago, the agency's time zone.
+    Update.objects.filter(pk=update.pk).update(published_at=datetime(2026, 3, 10, 3, 30, tzinfo=UTC))
+    page = writer.get(reverse("transparency:staff_updates")).content.decode()
+    assert "Published March 9, 2026" in page
 
 
 def test_a_staff_page_shows_both_languages(agency, writer):

@@ -143,7 +143,8 @@ def test_each_download_has_the_columns_of_its_dictionary(client, agency, cast, c
         for row in json.loads(content(client.get(f"/data/{builder.slug}.json"))):
             assert list(row) == names
     allegations = csv_rows(client.get("/data/complaint-allegations.csv"))
-    assert allegations[1][2:] == ["force", "sustained", "sustained", "closed"]
+    # A single allegation of its kind in the month: its category, finding and outcome are withheld too.
+    assert allegations[1][2:] == ["withheld", "withheld", "withheld", "closed"]
 
 
 def test_no_names_or_free_text_reach_any_download(client, agency, cast, catalogue):
@@ -175,13 +176,15 @@ def test_a_neighbourhood_shared_by_few_allegations_is_withheld(client, agency, c
     rows = csv_rows(client.get("/data/complaint-allegations.csv"))[1:]
     assert len(rows) == 2
     assert {row[1] for row in rows} == {"withheld"}
-    assert {row[4] for row in rows} == {"pending"}
+    assert {(row[2], row[4]) for row in rows} == {("withheld", "withheld")}
 
 
 def test_many_allegations_in_a_neighbourhood_show_it(client, agency, cast, catalogue):
     into_last_month(agency, [feedback.triaged(agency, cast, **NORTH) for _ in range(11)])
     rows = csv_rows(client.get("/data/complaint-allegations.csv"))[1:]
     assert {row[1] for row in rows} == {"alpha-north-end"}
+    # Eleven allegations of the same category, all pending: the kind is published too.
+    assert {(row[2], row[4]) for row in rows} == {(feedback.category(agency).code, "pending")}
 
 
 def test_small_commendation_counts_are_hidden_with_a_complement(client, agency, catalogue):

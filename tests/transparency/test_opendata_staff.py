@@ -131,3 +131,16 @@ def test_services_check_the_role(cast, datasets):
         services.set_published(cast[Role.OFFICER], datasets["commendations"], False)
     with pytest.raises(PermissionDenied):
         services.rebuild_now(cast[Role.OFFICER], datasets["commendations"])
+
+
+def test_build_times_are_shown_in_the_agencys_time_zone(staff, client, agency, datasets):
+    from datetime import UTC, datetime
+
+    Dataset.objects.filter(agency=agency).update(built_at=datetime(2026, 11, 2, 3, 30, tzinfo=UTC), row_count=0)
+    local = datetime(2026, 11, 2, 3, 30, tzinfo=UTC).astimezone(agency.zone)
+    assert local.day == 1  # the agency is west of Greenwich: still the evening before
+    assert "Nov. 1, 2026" in client.get("/data/").content.decode()
+    assert "Nov. 2, 2026" not in client.get("/data/").content.decode()
+    shown = f"Nov. 1, 2026, {local:%-I}:30 p.m."
+    assert shown in client.get("/data/commendations/").content.decode()
+    assert shown in staff.get("/console/open-data/").content.decode()

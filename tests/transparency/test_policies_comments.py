@@ -1,7 +1,7 @@
 """Residents comment on drafts open for comment; a moderator approves the redacted text or rejects; the
 department answers; the final version says what changed and shows the answered comments."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -141,6 +141,15 @@ def test_a_comment_period_must_end_after_it_starts(agency, admin):
     assert response.status_code == 302 and draft.comment_closes_on == today + timedelta(days=14)
 
 
+def test_a_draft_out_for_comment_cannot_be_taken_back_by_moving_its_opening_day(agency, admin, draft):
+    today = agency.today()
+    with pytest.raises(services.PolicyError, match="cannot be changed now"):
+        services.open_for_comment(admin, draft, opens_on=today + timedelta(days=5),
+                                  closes_on=today + timedelta(days=30))
+    longer = services.open_for_comment(admin, draft, opens_on=today, closes_on=today + timedelta(days=30))
+    assert longer.is_public(today) and longer.comment_closes_on == today + timedelta(days=30)
+
+
 def test_staff_answer_and_publish_the_final_version_with_what_changed(agency, admin, cast, client, draft):
     approved = services.submit_comment(agency, draft, text="Please ban neck restraints.").comment
     services.approve_comment(cast[Role.ENGAGEMENT_STAFF], approved, published_text=approved.published_text)
@@ -190,3 +199,16 @@ def test_residents_cannot_moderate_through_the_service(agency, draft):
     comment = services.submit_comment(agency, draft, text="Hello.").comment
     with pytest.raises(PermissionDenied):
         services.approve_comment(AnonymousUser(), comment, published_text="Hello.")
+
+
+def test_a_comment_sent_late_in_the_evening_shows_the_agencys_date(agency, cast, client, draft):
+    commented = services.submit_comment(agency, draft, text="Sent after dinner.").comment
+    services.approve_comment(cast[Role.ENGAGEMENT_STAFF], commented, published_text="Sent after dinner.")
+    # 03:30 UTC on 10 March is 22:30 on 9 March in Chicago, the agency's time zone.
+    PolicyComment.objects.filter(pk=commented.pk).update(
+        submitted_at=datetime(2026, 3, 10, 3, 30, tzinfo=UTC))
+    page = client.get(_comment_url(draft)).content.decode()
+    assert "March 9, 2026" in page and "March 10, 2026" not in page
+    staff_page = signed_in_client(cast[Role.AGENCY_ADMIN]).get(
+        reverse("transparency:staff_version", args=[draft.pk])).content.decode()
+    assert "March 9, 2026" in staff_page and "March 10, 2026" not in staff_page

@@ -5,9 +5,10 @@ from django.urls import reverse
 
 from commonbeat.core.models import AuditEvent
 from commonbeat.transparency.models import Policy, PolicyVersion, VersionStatus
+from commonbeat.transparency.services import policies as services
 
 from ..factories import signed_in_client
-from .test_policies_library import make_policy
+from .test_policies_library import make_policy, open_draft
 
 
 def _token(page: str) -> str:
@@ -61,3 +62,13 @@ def test_the_library_is_readable_in_spanish(agency, admin, client):
     make_policy(agency, admin)
     page = client.get("/es" + reverse("transparency:policies")).content.decode()
     assert 'lang="es"' in page and "Uso de la fuerza" in page
+
+
+def test_the_policy_list_counts_one_draft_however_many_comments_wait(agency, admin, client):
+    policy, _first = make_policy(agency, admin)
+    draft = open_draft(agency, admin, policy)
+    for text in ["First thought.", "Second thought.", "Third thought."]:
+        services.submit_comment(agency, draft, text=text)
+    page = signed_in_client(admin).get(reverse("transparency:staff_policies")).content.decode()
+    row = page.split("GO-300")[1].split("</tr>")[0]
+    assert "<td>1</td><td>3</td>" in row

@@ -7,12 +7,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+FIRST_YEAR = 1900  # a report compares with months up to a year back: year 0 or 1 would be no date at all
 
 
 def parse_month(value: str) -> date | None:
-    """The first day of a month written YYYY-MM, or None."""
+    """The first day of a month written YYYY-MM, or None (also for a year before FIRST_YEAR)."""
     found = MONTH.match((value or "").strip())
-    return date(int(found[1]), int(found[2]), 1) if found else None
+    if not found or int(found[1]) < FIRST_YEAR:
+        return None
+    return date(int(found[1]), int(found[2]), 1)
 
 
 class BuildReportForm(forms.Form):

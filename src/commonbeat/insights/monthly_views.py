@@ -33,7 +33,10 @@ class MonthConverter:
     regex = r"[0-9]{4}-(?:0[1-9]|1[0-2])"
 
     def to_python(self, value: str) -> date:
-        return parse_month(value)
+        month = parse_month(value)
+        if month is None:
+            raise ValueError(value)  # the address does not match: 404
+        return month
 
     def to_url(self, value: date) -> str:
         return value.strftime("%Y-%m")

@@ -144,12 +144,12 @@ def build_monthly_report(agency: Agency, month: date, language: str, *, actor=No
     if month > monthly.last_full_month(agency):
         raise MonthlyReportError(_("A report can only be built for a month that has ended."))
     started = clock.perf_counter()
-    with translation.override(language):
+    # times in the report are the agency's: templates show datetimes in the active time zone
+    with translation.override(language), timezone.override(agency.zone):
         figures = monthly.month_figures(agency, month, language)
         built_at = timezone.now()
         body = render_to_string("insights/monthly/_report.html", {
-            "figures": figures, "agency_name": agency.display_name(language),
-            "built_at": timezone.localtime(built_at, agency.zone)})
+            "figures": figures, "agency_name": agency.display_name(language), "built_at": built_at})
         pdf, pages = _render_pdf(agency, body, figures.month_label, language)
     with transaction.atomic():
         report = (MonthlyReport.objects.select_for_update().filter(agency=agency, month=month, language=language)

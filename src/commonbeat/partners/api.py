@@ -70,9 +70,10 @@ def list_referrals(request):
     else:
         raise PermissionDenied
     today = agency.today()
+    visible_to_user = services.person_visible_to(user, agency)
     rows = []
     for referral in listed.select_related("partner", "service")[:500]:
-        visible = services.can_see_person(user, referral)
+        visible = visible_to_user(referral)
         rows.append({
             "id": referral.pk, "partner": referral.partner.slug,
             "service": referral.service.name_in("en") if referral.service else None, "reason": referral.reason,

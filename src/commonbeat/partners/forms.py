@@ -1,7 +1,7 @@
 """Forms of the partner pages. Forms only parse what was typed; the rules live in `services`."""
 
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from commonbeat.accounts.models import User
@@ -86,6 +86,8 @@ class AgreementForm(forms.Form):
     signed_on = forms.DateField(label=_("Signed on"), widget=DateInput, input_formats=["%Y-%m-%d"])
     expires_on = forms.DateField(label=_("Expires on"), widget=DateInput, input_formats=["%Y-%m-%d"])
     document = forms.FileField(label=_("Signed document"), required=False,
+                               validators=[FileExtensionValidator(["pdf"], message=_("Upload the signed "
+                                                                                     "memorandum as a PDF."))],
                                help_text=_("A PDF of the signed memorandum."))
 
 

@@ -7,6 +7,7 @@ Other apps (crisis) refer people through `refer(...)` and read back what they re
 `referrals_for_source(agency, source)`.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -71,14 +72,19 @@ def partner_of(user, agency: Agency) -> Partner | None:
 
 def can_see_person(user, referral: Referral) -> bool:
     """The person's first name and contact are for the referrer, the partner's own staff and agency admins."""
-    agency = referral.agency
-    roles = roles_of(user, agency)
-    if Role.AGENCY_ADMIN in roles:
-        return True
-    if referral.referred_by_id == getattr(user, "pk", None) and can(user, agency, Action.MAKE_REFERRALS):
-        return True
+    return person_visible_to(user, referral.agency)(referral)
+
+
+def person_visible_to(user, agency: Agency) -> Callable[[Referral], bool]:
+    """`can_see_person` for any number of the agency's referrals, reading the user's roles and organisation once
+    (for lists)."""
+    if Role.AGENCY_ADMIN in roles_of(user, agency):
+        return lambda referral: True
+    referrer = getattr(user, "pk", None) if can(user, agency, Action.MAKE_REFERRALS) else None
     partner = partner_of(user, agency)
-    return partner is not None and partner.pk == referral.partner_id
+    partner_pk = partner.pk if partner is not None else None
+    return lambda referral: ((referrer is not None and referral.referred_by_id == referrer)
+                             or (partner_pk is not None and referral.partner_id == partner_pk))
 
 
 # ---------------------------------------------------------------- directory
@@ -168,13 +174,18 @@ def _reminder_recipients(agency: Agency) -> list[str]:
 
 
 def send_agreement_reminders(today: date | None = None) -> int:
-    """E-mail engagement staff and admins 60 and 14 days before an agreement expires, once each."""
-    today = today or timezone.localdate()
+    """E-mail engagement staff and admins 60 and 14 days before an agreement expires, once each. Each agency's
+    days are counted on its own calendar unless `today` is given."""
+    return sum(_send_agreement_reminders(agency, today or agency.today())
+               for agency in Agency.objects.filter(pk__in=Agreement.objects.values("agency")))
+
+
+def _send_agreement_reminders(agency: Agency, today: date) -> int:
     sent = 0
     for days in REMINDER_DAYS:
         field = f"reminded_{days}_at"
         due = (Agreement.objects.select_related("partner", "agency")
-               .filter(**{f"{field}__isnull": True}, expires_on__gt=today,
+               .filter(**{f"{field}__isnull": True}, agency=agency, expires_on__gt=today,
                        expires_on__lte=today + timedelta(days=days)))
         if days == 60:
             # An agreement already inside 14 days gets the 14-day reminder only.
@@ -285,6 +296,8 @@ def refer(actor, agency: Agency, details: dict) -> Referral:
     service = details.get("service")
     if service is not None and service.partner_id != partner.pk:
         raise PartnerError(_("This service is not offered by the chosen partner."))
+    if service is not None and not service.accepts_referrals:
+        raise PartnerError(_("This service does not take referrals. Choose another one."))
     if details.get("reason") not in ReasonCategory.values:
         raise PartnerError(_("Choose the reason for the referral."))
     first_name = (details.get("first_name") or "").strip()

@@ -108,11 +108,16 @@ class StoryForm(MultilingualForm):
                 "community_member_agreed": data["community_member_agreed"], "neighbourhood": data["neighbourhood"]}
 
 
-class NewStoryForm(StoryForm):
+class NewStoryForm(SubmissionTokenMixin, StoryForm):
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
     photo = PhotoField(label=_("Photo"), required=False, help_text=_("JPEG, PNG or WebP, 5 MB at most."))
     photo_consent = forms.BooleanField(label=_("Everyone shown in the photo agreed to it being published"),
                                        required=False)
     publish = forms.BooleanField(label=_("Publish now"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_token()
 
     def clean(self):
         data = super().clean()
@@ -191,8 +196,12 @@ class PublicNominationForm(SubmissionTokenMixin, NomineeFields):
         self.init_token()
 
 
-class StaffNominationForm(NomineeFields):
-    pass
+class StaffNominationForm(SubmissionTokenMixin, NomineeFields):
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_token()
 
 
 class CommendationNominationForm(forms.Form):
@@ -205,6 +214,12 @@ class CommendationNominationForm(forms.Form):
         self.fields["officer"].queryset = officers
         self.fields["program"].label_from_instance = lambda program: program.name_in(get_language() or "en")
         self.fields["officer"].label_from_instance = lambda o: f"{o.rank} {o.first_name} {o.last_name}"
+
+    def show_choices(self, programs: list[AwardProgram], officers: list[Officer]) -> None:
+        """Offer choices already read, so that a page listing many of these forms does not query for each."""
+        for name, objects in (("program", programs), ("officer", officers)):
+            field = self.fields[name]
+            field.choices = [(item.pk, field.label_from_instance(item)) for item in objects]
 
 
 class ScoreForm(forms.Form):

@@ -41,6 +41,7 @@ from .models import (
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_SIDE = 1600
+PHOTO_MAX_PIXELS = 50_000_000  # a small file can hold a huge image; decoding it would take gigabytes
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
@@ -75,8 +76,10 @@ def clean_photo(upload) -> ContentFile:
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
-            kind = probe.format
+            kind, (width, height) = probe.format, probe.size
             probe.verify()
+        if width * height > PHOTO_MAX_PIXELS:
+            raise RecognitionError(_("The photo is too large: send one of at most 50 megapixels."))
         upload.seek(0)
         with Image.open(upload) as image:
             image.load()

@@ -105,13 +105,17 @@ def _allegations(agency: Agency, today: date):
 
 def allegation_rows(agency: Agency, today: date) -> Iterator[tuple]:
     """One row per allegation of a complaint received in the period. A neighbourhood shared by fewer than 11
-    allegations in a month (or hidden to protect such a one) is published as "withheld"."""
+    allegations in a month (or hidden to protect such a one) is published as "withheld"; so are the category,
+    finding and outcome of an allegation whose category and finding fewer than 11 allegations of its month share,
+    so that counting rows never gives a count from 1 to 10 of a kind of allegation or finding."""
     allegations = _allegations(agency, today).annotate(
         month=TruncMonth("report__received_at", tzinfo=agency.zone))
     places: dict[str, dict[str, int]] = defaultdict(dict)
     for row in allegations.values("month", "report__neighbourhood__slug").annotate(n=Count("id")).order_by():
         places[_month(row["month"])][row["report__neighbourhood__slug"] or NOT_RECORDED] = row["n"]
     shown = {month: suppress_counts(counts) for month, counts in places.items()}
+    kinds = {(_month(row["month"]), row["category__code"], row["finding__code"]): row["n"] for row in
+             allegations.values("month", "category__code", "finding__code").annotate(n=Count("id")).order_by()}
     rows = allegations.order_by("report__received_at", "id").values_list(
         "month", "report__neighbourhood__slug", "category__code", "finding__code", "finding__sustained",
         "report__status")
@@ -121,6 +125,8 @@ def allegation_rows(agency: Agency, today: date) -> Iterator[tuple]:
         if shown[month_code].get(place) is None:
             place = WITHHELD
         outcome = OUTCOMES[None if finding is None else bool(sustained)]
+        if kinds[(month_code, category, finding)] < THRESHOLD:
+            category = finding = outcome = WITHHELD
         yield (month_code, place, category, finding or "", outcome, "closed" if status == "closed" else "open")
 
 
@@ -158,9 +164,12 @@ def event_rows(agency: Agency, today: date) -> Iterator[tuple]:
     months = [_month(month) for month in period.month_starts]
     places = sorted(set(_neighbourhood_codes(agency).values()) | {NOT_RECORDED})
     shown = _two_way(people, months, places)
-    for month, place in sorted(held):
+    # a month and place with no event whose attendance is hidden as a complement is published too: left out,
+    # it would read as none, and the count it protects could be worked out
+    hidden = {key for key, value in shown.items() if value is None}
+    for month, place in sorted(set(held) | hidden):
         attendance = shown.get((month, place), 0)
-        yield (month, place, held[(month, place)], attendance, attendance is None)
+        yield (month, place, held.get((month, place), 0), attendance, attendance is None)
 
 
 # ---------------------------------------------------------------- patrol hours
@@ -196,6 +205,22 @@ def _unit_code(group, by_unit: bool) -> str:
     return group.unit.code if group.unit else NO_UNIT
 
 
+def _withheld_shares(groups, by_unit: bool, total_shown: set[int]) -> set[tuple[int, str]]:
+    """(requirement, unit) of the shares to withhold so that no count of 1 to 10 officers current, or not
+    current, can be worked out from the shares of the other units and the share for every unit together (for
+    the requirements in `total_shown`, those whose share for every unit is published)."""
+    current: dict[int, dict] = defaultdict(dict)
+    not_current: dict[int, dict] = defaultdict(dict)
+    for group in groups:
+        if not by_unit or group.requirement.pk not in total_shown:
+            continue
+        unit = _unit_code(group, by_unit)
+        current[group.requirement.pk][unit] = group.met
+        not_current[group.requirement.pk][unit] = group.subject - group.met
+    return {(requirement, unit) for line in (current, not_current) for requirement, counts in line.items()
+            for unit, value in suppress_counts(counts).items() if value is None}
+
+
 def training_rows(agency: Agency, today: date) -> Iterator[tuple]:
     """Per requirement and unit (and for every unit together): officers subject and the share whose training
     still counts. The share is withheld when it rests on fewer than 11 officers, or when those current or
@@ -203,6 +228,7 @@ def training_rows(agency: Agency, today: date) -> Iterator[tuple]:
     from commonbeat.training.compliance import compliance_rows, roll_up
 
     rows = compliance_rows(agency, today)
+    total_shown: set[int] = set()  # requirements whose share for every unit together is published
     for by_unit in (False, True):
         groups = roll_up(rows, by_unit=by_unit)
         subjects: dict[int, dict] = defaultdict(dict)
@@ -210,12 +236,18 @@ def training_rows(agency: Agency, today: date) -> Iterator[tuple]:
             subjects[group.requirement.pk][_unit_code(group, by_unit)] = group.subject
         # the units of a requirement are published with their total (the "all" row): one line with its total
         shown = {requirement: suppress_counts(counts) for requirement, counts in subjects.items()}
+        # a share gives back its current and not-current officers, and those of the units add up to the "all"
+        # row's: withhold the shares whose counts are hidden, with their complements, like any line
+        withheld = _withheld_shares(groups, by_unit, total_shown)
         for group in groups:
             unit = _unit_code(group, by_unit)
             subject = shown[group.requirement.pk][unit]
             share = group.share_current
-            if group.subject < THRESHOLD or is_small(group.met) or is_small(group.subject - group.met):
+            if (group.subject < THRESHOLD or is_small(group.met) or is_small(group.subject - group.met)
+                    or (group.requirement.pk, unit) in withheld):
                 share = None
+            if not by_unit and share is not None:
+                total_shown.add(group.requirement.pk)
             yield (group.requirement.course.code, unit, subject, subject is None, share, share is None)
 
 
@@ -228,7 +260,10 @@ def crisis_rows(agency: Agency, today: date) -> Iterator[tuple]:
     from commonbeat.crisis.figures import crisis_figures, long_rows
 
     for row in long_rows(crisis_figures(agency, public=True, today=today)):
-        yield tuple(row.get(name, "") for name in CRISIS_COLUMNS)
+        # a count over every month or every neighbourhood says "all" there, as the dictionary tells: an empty
+        # value means "not available"
+        yield tuple(row.get(name) or (ALL if name in ("month", "neighbourhood") else row.get(name, ""))
+                    for name in CRISIS_COLUMNS)
 
 
 # ---------------------------------------------------------------- trust index
@@ -332,11 +367,13 @@ BUILDERS: tuple[Builder, ...] = (
             "en": "One row per allegation in a complaint received in the last 24 full months: the month it was "
                   "received, the neighbourhood, the category of the allegation, the finding and whether the case "
                   "is closed. No names, narratives or other free text. A neighbourhood shared by fewer than 11 "
-                  "allegations in a month is published as “withheld”.",
+                  "allegations in a month is published as “withheld”, and so are the category, finding and outcome "
+                  "of an allegation whose category and finding fewer than 11 allegations of its month share.",
             "es": "Una fila por alegación de cada queja recibida en los últimos 24 meses completos: el mes en que "
                   "se recibió, el barrio, la categoría de la alegación, la conclusión y si el caso está cerrado. "
                   "Sin nombres, relatos ni otro texto libre. Un barrio con menos de 11 alegaciones en un mes se "
-                  "publica como “withheld” (reservado).",
+                  "publica como “withheld” (reservado), y también la categoría, la conclusión y el resultado de "
+                  "una alegación cuya categoría y conclusión comparten menos de 11 alegaciones del mes.",
         },
         keywords={"en": "complaints, allegations, findings, accountability, police",
                   "es": "quejas, alegaciones, conclusiones, rendición de cuentas, policía"},
@@ -345,10 +382,12 @@ BUILDERS: tuple[Builder, ...] = (
             Column("month_received", "yearmonth", _("Month the complaint was received, as YYYY-MM.")),
             Column("neighbourhood", "string", _("Neighbourhood code; “not-recorded”: none was given; “withheld”: "
                                                 "fewer than 11 allegations share this month and neighbourhood.")),
-            Column("category", "string", _("Category code of the allegation.")),
-            Column("finding", "string", _("Finding code; empty while no finding has been recorded.")),
+            Column("category", "string", _("Category code of the allegation; “withheld”: fewer than 11 "
+                                           "allegations of the month share this category and finding.")),
+            Column("finding", "string", _("Finding code; empty while no finding has been recorded; “withheld” as "
+                                          "for the category.")),
             Column("outcome", "string", _("“sustained”, “not-sustained”, or “pending” while no finding is "
-                                          "recorded.")),
+                                          "recorded; “withheld” as for the category.")),
             Column("case_status", "string", _("“closed” when the case is closed, else “open”.")),
         ),
         rows=allegation_rows,

@@ -11,11 +11,11 @@ REQUESTER_EVENTS = ("received", "status", "extended", "message")
 
 
 @task()
-def email_requester(request_id: int, event: str) -> bool:
+def email_requester(request_id: int, event: str, message_id: int | None = None, status: str | None = None) -> bool:
     """Tell the requester about their footage request: received, a new step, a longer deadline or a message.
 
     The e-mail never carries the tracking code; it gives the request number and the status page's address."""
-    from .models import FootageRequest
+    from .models import FootageRequest, FootageRequestStatus
 
     if event not in REQUESTER_EVENTS:
         raise ValueError(event)
@@ -24,12 +24,20 @@ def email_requester(request_id: int, event: str) -> bool:
         return False
     with translation.override(request.language):
         context = {"request": request, "event": event, "agency_name": request.agency.display_name(request.language),
-                   "message": request.messages.order_by("-sent_at", "-id").first() if event == "message" else None,
+                   "message": _message(request, message_id) if event == "message" else None,
+                   "status": status or request.status,
+                   "status_label": FootageRequestStatus(status or request.status).label,
                    "status_url": request.agency.absolute_url(reverse("transparency:footage_request_status"))}
         subject = render_to_string("transparency/bodycams/email/subject.txt", context).strip()
         body = render_to_string("transparency/bodycams/email/requester.txt", context)
     send_mail(subject, body, None, [request.requester_email])
     return True
+
+
+def _message(request, message_id: int | None):
+    """The message the e-mail is about (the latest, for a task queued before messages had their id)."""
+    messages = request.messages.order_by("-sent_at", "-id")
+    return messages.filter(pk=message_id).first() if message_id else messages.first()
 
 
 @task()

@@ -21,7 +21,7 @@ from commonbeat.accounts.roles import Action, can
 from commonbeat.core.caching import private
 from commonbeat.core.submissions import create_once, run_form
 from commonbeat.core.tenancy import scoped
-from commonbeat.partners.services import can_see_person, referrals_for_source
+from commonbeat.partners.services import person_visible_to, referrals_for_source
 
 from .. import services
 from ..figures import CSV_COLUMNS, DEFAULT_MONTHS, PERIOD_CHOICES, Period, crisis_figures, long_rows, outcome_choices
@@ -164,8 +164,9 @@ def response_page(request, pk):
                                  .prefetch_related("officers__officer", "clinicians"), pk=pk)
     today = request.agency.today()
     language = get_language() or "en"
+    visible = person_visible_to(request.user, request.agency)
     referrals = [(referral, referral.service.name_in(language) if referral.service else "",
-                  referral.is_overdue(today), can_see_person(request.user, referral))
+                  referral.is_overdue(today), visible(referral))
                  for referral in referrals_for_source(request.agency, response.referral_source)]
     return private(_render(request, "crisis/staff/response.html", {
         "response": response, "zone": request.agency.zone, "referrals": referrals,

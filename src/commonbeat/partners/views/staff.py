@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -188,6 +188,17 @@ def user_link(request, pk):
             messages.success(request, _("This person now handles the organisation's referrals."))
             return redirect(reverse("partners:staff_partner", args=[partner.pk]) + "#users")
     return _render_partner(request, partner, status=400, user_form=form)
+
+
+@manage_partners
+@require_safe
+def agreement_document(request, pk):
+    """The signed memorandum, for the people who manage partners only: uploads are not served as public media."""
+    agreement = get_object_or_404(scoped(Agreement, request.agency).select_related("partner"), pk=pk)
+    if not agreement.document:
+        raise Http404
+    return private(FileResponse(agreement.document.open("rb"), as_attachment=True, content_type="application/pdf",
+                                filename=f"{agreement.partner.slug}-agreement-{agreement.pk}.pdf"))
 
 
 @manage_partners
@@ -369,7 +380,7 @@ def _render_referral(request, referral: Referral, status: int = 200, **bound):
         partner is not None and partner.pk == referral.partner_id)
     forms = {"decline_form": DeclineForm(prefix="decline"), "outcome_form": OutcomeForm(prefix="outcome"), **bound}
     return private(render(request, "partners/staff/referral.html", {
-        "referral": referral, "overdue": referral.is_overdue(), "handles": handles,
+        "referral": referral, "overdue": referral.is_overdue(request.agency.today()), "handles": handles,
         "service_name": referral.service.name_in(current_language()) if referral.service else "", **forms},
         status=status))
 
@@ -455,6 +466,7 @@ urlpatterns = [
     path("console/partners/", partners, name="staff_partners"),
     path("console/partners/new/", partner_new, name="staff_partner_new"),
     path("console/partners/agreements/", agreements, name="staff_agreements"),
+    path("console/partners/agreements/<int:pk>/document.pdf", agreement_document, name="staff_agreement_document"),
     path("console/partners/overdue/", overdue, name="staff_overdue"),
     path("console/partners/initiatives/", initiatives, name="staff_initiatives"),
     path("console/partners/initiatives/new/", initiative_new, name="staff_initiative_new"),

@@ -21,6 +21,7 @@ from commonbeat.accounts.roles import Action, can
 from commonbeat.core.caching import private
 from commonbeat.core.models import Officer
 from commonbeat.core.redaction import found
+from commonbeat.core.submissions import create_once
 from commonbeat.core.tenancy import scoped
 from commonbeat.core.texts import current_language
 
@@ -81,15 +82,15 @@ def story_new(request):
     form = NewStoryForm(request.POST or None, request.FILES or None, agency=request.agency,
                         initial={"publish": True})
     if request.method == "POST" and form.is_valid():
-        try:
-            story = services.write_story(request.user, request.agency, publish=form.cleaned_data["publish"],
+        done = create_once(
+            request, form, "recognition:story",
+            lambda: services.write_story(request.user, request.agency, publish=form.cleaned_data["publish"],
                                          photo=form.cleaned_data.get("photo"),
-                                         photo_consent=form.cleaned_data["photo_consent"], **form.details())
-        except RecognitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The story is saved."))
-            return redirect("recognition:staff_story", pk=story.pk)
+                                         photo_consent=form.cleaned_data["photo_consent"], **form.details()),
+            _("The story is saved."), lambda pk: reverse("recognition:staff_story", args=[pk]),
+            refused=RecognitionError)
+        if done is not None:
+            return done
     return render(request, "recognition/staff/story_new.html", {"form": form},
                   status=400 if form.is_bound and form.errors else 200)
 
@@ -357,21 +358,22 @@ def _open_officer_programs(request):
 def _render_nominate(request, status: int = 200, form=None, program=None):
     language = current_language()
     open_programs = list(services.open_programs(request.agency))
-    officer_programs = _open_officer_programs(request)
+    officer_programs = list(_open_officer_programs(request))
     commendations = []
     for report in services.commendations_to_put_forward(request.agency)[:50]:
-        officers = report.commended_officers.all()
+        officers = list(report.commended_officers.all())
         if officers:
-            commendations.append((report, CommendationNominationForm(
-                prefix=f"c{report.pk}", programs=officer_programs,
-                officers=scoped(Officer, request.agency).filter(pk__in=[o.pk for o in officers]))))
+            offer = CommendationNominationForm(prefix=f"c{report.pk}", programs=AwardProgram.objects.none(),
+                                               officers=Officer.objects.none())
+            offer.show_choices(officer_programs, officers)
+            commendations.append((report, offer))
     nominated = set(scoped(Nomination, request.agency).exclude(commendation=None)
                     .values_list("commendation", flat=True))
     return render(request, "recognition/staff/nominate.html", {
         "programs": [(p, p.name_in(language)) for p in open_programs], "form": form, "chosen": program,
         "chosen_name": program.name_in(language) if program else "",
         "commendations": commendations, "nominated": nominated,
-        "has_officer_programs": officer_programs.exists()}, status=status)
+        "has_officer_programs": bool(officer_programs)}, status=status)
 
 
 @nominate_for_awards
@@ -385,13 +387,14 @@ def nominate(request):
             raise Http404
         form = StaffNominationForm(request.POST if request.method == "POST" else None, program=program)
     if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            services.nominate_as_staff(request.user, program, reason=form.cleaned_data["reason"], **form.nominee())
-        except RecognitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The nomination is sent to the award's panel."))
-            return redirect("recognition:staff_nominate")
+        done = create_once(
+            request, form, "recognition:nomination",
+            lambda: services.nominate_as_staff(request.user, program, reason=form.cleaned_data["reason"],
+                                               **form.nominee()),
+            _("The nomination is sent to the award's panel."), lambda _pk: reverse("recognition:staff_nominate"),
+            refused=RecognitionError)
+        if done is not None:
+            return done
     return _render_nominate(request, status=400 if form is not None and form.errors else 200, form=form,
                             program=program)
 

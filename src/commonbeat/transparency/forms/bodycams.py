@@ -12,7 +12,7 @@ from commonbeat.core.forms import DateInput, MultilingualForm, OfficerChoiceFiel
 from commonbeat.core.models import Agency, Neighbourhood, Officer
 from commonbeat.core.submissions import new_token, valid_token
 from commonbeat.core.tenancy import scoped
-from commonbeat.feedback.models import Report
+from commonbeat.feedback.models import Kind, Report
 
 from ..models import BodyCamRecording, DenialBasis, FootageRequest, RecordingCategory, sha256_validator
 from ..services.bodycams import NEXT_STEPS, RecordingDetails, RequestSubmission
@@ -136,7 +136,7 @@ class RecordingForm(SubmissionTokenMixin, forms.Form):
         reference = self.cleaned_data["complaint_reference"].strip().upper()
         if not reference:
             return None
-        report = scoped(Report, self.agency).filter(reference=reference).first()
+        report = scoped(Report, self.agency).filter(reference=reference, kind=Kind.COMPLAINT).first()
         if report is None:
             raise forms.ValidationError(_("There is no complaint case with that number."))
         return report
@@ -249,7 +249,12 @@ class LinkRecordingsForm(forms.Form):
             self.initial["recordings"] = list(linked.values_list("pk", flat=True))
 
 
-class MessageForm(forms.Form):
+class MessageForm(SubmissionTokenMixin, forms.Form):
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
     body = forms.CharField(label=_("Message to the requester"), max_length=4000,
                            widget=forms.Textarea(attrs={"rows": 4}),
                            help_text=_("Shown on the requester's status page and e-mailed to them."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_token()

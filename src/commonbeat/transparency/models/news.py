@@ -74,8 +74,9 @@ class Update(AgencyOwned):
         return text_in(self.body, language)
 
     def is_active_alert(self, now) -> bool:
-        """A published safety alert from the last seven days, or one whose end is still ahead."""
+        """A published safety alert whose end is still ahead; one given no end, for seven days after publishing."""
         if self.kind != UpdateKind.SAFETY or self.published_at is None:
             return False
-        return (self.published_at >= now - timedelta(days=ALERT_ACTIVE_DAYS)
-                or (self.ends_at is not None and self.ends_at > now))
+        if self.ends_at is not None:
+            return self.ends_at > now
+        return self.published_at >= now - timedelta(days=ALERT_ACTIVE_DAYS)

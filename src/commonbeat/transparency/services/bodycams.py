@@ -36,6 +36,7 @@ from commonbeat.core.periods import Period
 from commonbeat.core.ratelimit import Limit
 from commonbeat.core.tenancy import scoped
 from commonbeat.feedback import tracking
+from commonbeat.feedback.models import Kind
 from commonbeat.feedback.models import Status as ReportStatus
 
 from ..models import (
@@ -175,7 +176,7 @@ def _check_details(agency: Agency, details: RecordingDetails, recording: BodyCam
     if len(sha) != 64 or any(ch not in "0123456789abcdef" for ch in sha):
         raise BodycamError(_("A SHA-256 is 64 characters, each 0–9 or a–f."))
     details.sha256 = sha
-    if details.report is not None and details.report.agency_id != agency.pk:
+    if details.report is not None and (details.report.agency_id != agency.pk or details.report.kind != Kind.COMPLAINT):
         raise BodycamError(_("There is no complaint case with that number."))
     if details.started_at > timezone.now() + timedelta(minutes=5):
         raise BodycamError(_("A recording cannot start in the future."))
@@ -285,7 +286,7 @@ def due_for_deletion(agency: Agency, today: date | None = None) -> QuerySet:
     candidates = scoped(BodyCamRecording, agency).filter(past, deleted_on=None, legal_hold=False)
     return (candidates.exclude(pk__in=held_by_open_case(candidates).values("pk"))
             .exclude(pk__in=held_by_pending_request(candidates).values("pk"))
-            .select_related("officer").order_by("started_at", "id"))
+            .select_related("officer", "agency").order_by("started_at", "id"))
 
 
 def hold_reasons(recording: BodyCamRecording) -> list[str]:
@@ -443,10 +444,14 @@ def _locked_open(request: FootageRequest) -> FootageRequest:
     return locked
 
 
-def _notify(request: FootageRequest, event: str) -> None:
+def _notify(request: FootageRequest, event: str, message: FootageRequestMessage | None = None) -> None:
     from .. import tasks
 
-    transaction.on_commit(lambda: tasks.email_requester.enqueue(request.pk, event))
+    # The message and the status go with the task: by the time a worker sends the e-mail, a later message or
+    # step may exist, and each e-mail must tell its own.
+    message_id = message.pk if message else None
+    status = request.status if event == "status" else None
+    transaction.on_commit(lambda: tasks.email_requester.enqueue(request.pk, event, message_id, status))
 
 
 @transaction.atomic
@@ -545,7 +550,7 @@ def send_message(actor, request: FootageRequest, body: str) -> FootageRequestMes
                                                    sent_by=actor)
     audit.record("transparency.footage_request_message", actor=actor, agency=request.agency, target=request,
                  changes={"message": message.pk})
-    _notify(request, "message")
+    _notify(request, "message", message)
     return message
 
 
@@ -620,28 +625,38 @@ def _requests_table(requests: QuerySet, months: list[date]) -> Table:
     outcomes = [Series(FootageRequestStatus.RELEASED.value, _("Released")),
                 Series(FootageRequestStatus.DENIED.value, _("Denied")), Series("open", _("Still open"))]
     counts = [[found.get((m, s.key), 0) for s in outcomes] for m in months]
-    shown = suppress_table(counts) if counts else counts
-    rows = _month_rows(months)
-    for row, raw, values in zip(rows, counts, shown, strict=True):
-        row.values = [suppress_total(sum(raw)), *values]
-    series = [Series("received", _("Received")), *outcomes]
     totals = [sum(raw[index] for raw in counts) for index in range(len(outcomes))]
+    # The month's "received" is the sum of its outcomes and the totals row the sum of the months, so the
+    # margins are published cells too: protect the table with its margins as one, or a hidden outcome (or
+    # total) could be worked out by subtraction (received 51, released 29, denied 16: still open 6).
+    with_margins = [[*raw, sum(raw)] for raw in counts] + [[*totals, sum(totals)]]
+    shown = suppress_table(with_margins)
+    rows = _month_rows(months)
+    for row, values in zip(rows, shown[:-1], strict=True):
+        row.values = [values[-1], *values[:-1]]
+    series = [Series("received", _("Received")), *outcomes]
     return Table(key="requests", title=_("Footage requests by month received, and what came of them"),
                  dimension="month", dimension_label=_("Month received"), series_dimension="outcome",
-                 series=series, rows=rows, totals=[suppress_total(sum(totals)), *map(suppress_total, totals)],
+                 series=series, rows=rows, totals=[shown[-1][-1], *shown[-1][:-1]],
                  description=_("Requests received each month: how many were released, denied, or are still "
                                "being worked."), orientation="vertical")
 
 
-def _denials_table(requests: QuerySet) -> Table:
+def _denials_table(requests: QuerySet, total_shown: bool) -> Table:
+    """`total_shown`: whether the requests table shows how many were denied; when it hides that total, this
+    table hides it too, with at least one count, so the total cannot be added up here instead."""
     found = dict(requests.filter(status=FootageRequestStatus.DENIED).values_list("denial_basis")
                  .annotate(n=Count("id")).order_by())
-    counts = suppress_counts({basis.value: found.get(basis.value, 0) for basis in DenialBasis})
+    raw = {basis.value: found.get(basis.value, 0) for basis in DenialBasis}
+    counts = suppress_counts(raw)
+    total = suppress_total(sum(raw.values())) if total_shown else None
+    if total is None and all(counts[key] is not None for key in raw if raw[key]) and any(raw.values()):
+        counts[min((key for key in raw if raw[key]), key=lambda key: (raw[key], key))] = None
     series = [Series("denied", _("Denied"))]
     rows = [Row(basis.value, str(basis.label), [counts[basis.value]]) for basis in DenialBasis]
     return Table(key="denials", title=_("Denied requests by legal basis"), dimension="basis",
                  dimension_label=_("Legal basis"), series_dimension="", series=series, rows=rows,
-                 totals=[suppress_total(sum(found.values()))],
+                 totals=[total],
                  description=_("Requests received in the period and denied, by the law the denial rests on."))
 
 
@@ -656,7 +671,12 @@ def _timeliness(requests: QuerySet, months: list[date]) -> tuple[Trend, Trend, d
         return float(statistics.median((c - r).days for r, c, _d in group)) if len(group) >= THRESHOLD else None
 
     def on_time(group) -> float | None:
-        return round(100 * sum(c <= d for _r, c, d in group) / len(group), 1) if len(group) >= THRESHOLD else None
+        """Withheld under 11 requests, and when the on-time or the late count is from 1 to 10, because the share
+        times the requests closed would give that count back."""
+        punctual = sum(c <= d for _r, c, d in group)
+        if len(group) < THRESHOLD or any(0 < n < THRESHOLD for n in (punctual, len(group) - punctual)):
+            return None
+        return round(100 * punctual / len(group), 1)
 
     missing = _("fewer than %(threshold)s requests closed") % {"threshold": THRESHOLD}
     rows_days, rows_share = [], []
@@ -694,7 +714,8 @@ def bodycam_figures(agency: Agency, period: Period | None = None, today: date | 
     days, share, overall = _timeliness(closed_in_period, months)
     totals = dict(zip([s.key for s in requests_table.series], requests_table.totals or [], strict=True))
     return Figures(agency=agency, period=period, recordings=_recordings_table(agency, period),
-                   requests=requests_table, denials=_denials_table(requests), timeliness=days, on_time=share,
+                   requests=requests_table, denials=_denials_table(requests, totals["denied"] is not None),
+                   timeliness=days, on_time=share,
                    totals={**totals, **overall})
 
 

@@ -91,7 +91,7 @@ def _checked(agency: Agency, details: UpdateDetails) -> UpdateDetails:
 def _unique_slug(agency: Agency, wanted: str, title: str) -> str:
     base = slugify(wanted or title)[:70].strip("-") or "update"
     taken = set(scoped(Update, agency).filter(slug__startswith=base).values_list("slug", flat=True))
-    if wanted and wanted in taken:
+    if wanted and base in taken:
         raise UpdateError(_("Another update already uses this short name."))
     slug, number = base, 2
     while slug in taken:
@@ -170,10 +170,11 @@ def published_updates(agency: Agency) -> QuerySet[Update]:
 
 
 def active_safety_alerts(agency: Agency, now: datetime | None = None) -> QuerySet[Update]:
-    """Published safety alerts from the last seven days, or whose end is still ahead."""
+    """Published safety alerts whose end is still ahead, and those given no end for seven days after publishing
+    (the same rule as `Update.is_active_alert`)."""
     now = now or timezone.now()
     return published_updates(agency).filter(kind=UpdateKind.SAFETY).filter(
-        Q(published_at__gte=now - timedelta(days=ALERT_ACTIVE_DAYS)) | Q(ends_at__gt=now))
+        Q(ends_at__gt=now) | Q(ends_at__isnull=True, published_at__gte=now - timedelta(days=ALERT_ACTIVE_DAYS)))
 
 
 def page_url(update: Update, language: str) -> str:

@@ -97,7 +97,8 @@ def add_draft(actor, policy: Policy, *, summary: dict, body: dict) -> PolicyVers
 @transaction.atomic
 def open_for_comment(actor, version: PolicyVersion, *, opens_on: date, closes_on: date) -> PolicyVersion:
     """Put a draft out for public comment from one day to another (both included, in agency time). The period
-    can be changed until it has closed; it must end today or later and last at least a day."""
+    can be changed until it has closed; it must end today or later and last at least a day. Once it has opened,
+    the day it opened stays: moving it later would take a public draft, and its comments, off the site."""
     _require(actor, version.agency, Action.MANAGE_POLICIES)
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     today = version.agency.today()
@@ -105,6 +106,10 @@ def open_for_comment(actor, version: PolicyVersion, *, opens_on: date, closes_on
         raise PolicyError(_("Only a draft can be put out for comment."))
     if version.has_comment_period and version.comment_closes_on < today:
         raise PolicyError(_("The comment period for this draft has already closed."))
+    if version.has_comment_period and version.comment_opens_on <= today \
+            and opens_on != version.comment_opens_on:
+        raise PolicyError(_("Comments on this draft opened on %(day)s; that day cannot be changed now.")
+                          % {"day": version.comment_opens_on.isoformat()})
     if closes_on < opens_on:
         raise PolicyError(_("The comment period must close on or after the day it opens."))
     if closes_on < today:
@@ -116,7 +121,7 @@ def open_for_comment(actor, version: PolicyVersion, *, opens_on: date, closes_on
     return version
 
 
-def _supersede_current(version: PolicyVersion, now) -> None:
+def _supersede_current(version: PolicyVersion) -> None:
     for current in (PolicyVersion.objects.select_for_update()
                     .filter(policy=version.policy, status=VersionStatus.IN_FORCE).exclude(pk=version.pk)):
         current.status = VersionStatus.SUPERSEDED
@@ -160,7 +165,7 @@ def publish(actor, draft: PolicyVersion, *, effective_on: date, changes_from_com
             agency=agency, policy=draft.policy, number=draft.number + 1, summary=final_summary, body=final_body,
             comment_draft=draft, changes_from_comments=changes,
             created_by=actor if getattr(actor, "is_authenticated", False) else None)
-    _supersede_current(published, now)
+    _supersede_current(published)
     published.status, published.effective_on, published.published_at = VersionStatus.IN_FORCE, effective_on, now
     published.save(update_fields=["status", "effective_on", "published_at"])
     audit.record("transparency.policy_published", actor=actor, agency=agency, target=published,

@@ -396,9 +396,19 @@ def footage_request_recordings(request, pk):
 @handle_requests
 @require_POST
 def footage_request_message(request, pk):
-    return _request_action(request, pk, "message_form", lambda item: MessageForm(request.POST),
-                           lambda item, data: services.send_message(request.user, item, data["body"]),
-                           _("The message is sent to the requester."))
+    item = _footage_request(request, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        # A message is e-mailed: a double click or a re-sent page must not send it twice.
+        response = create_once(
+            request, form, "footage-request-message",
+            lambda: services.send_message(request.user, item, form.cleaned_data["body"]),
+            _("The message is sent to the requester."),
+            lambda _message: reverse("transparency:staff_footage_request", args=[item.pk]),
+            refused=services.BodycamError)
+        if response:
+            return response
+    return _render_request(request, item, status=400, message_form=form)
 
 
 urlpatterns = [

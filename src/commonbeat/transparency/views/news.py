@@ -236,7 +236,8 @@ def staff_update_new(request: HttpRequest) -> HttpResponse:
             lambda pk: reverse("transparency:staff_update", args=[pk]), refused=services.UpdateError)
         if done is not None:
             return done
-    return render(request, "transparency/news/staff/update_form.html", {"form": form, "update": None})
+    return render(request, "transparency/news/staff/update_form.html", {"form": form, "update": None},
+                  status=400 if form.errors else 200)
 
 
 @publish_updates
@@ -252,7 +253,8 @@ def staff_update_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The update is saved."))
             return redirect("transparency:staff_update", pk=update.pk)
     return render(request, "transparency/news/staff/update_form.html", {
-        "form": form, "update": update, "title": update.title_in(current_language())})
+        "form": form, "update": update, "title": update.title_in(current_language())},
+        status=400 if form.errors else 200)
 
 
 @publish_updates

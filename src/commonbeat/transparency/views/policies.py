@@ -177,8 +177,10 @@ def _comment(request, pk) -> PolicyComment:
 def staff_policies(request):
     language = current_language()
     listed = (scoped(Policy, request.agency)
-              .annotate(draft_count=Count("versions", filter=Q(versions__status=VersionStatus.DRAFT)),
-                        pending=Count("versions__comments",
+              # Both counts join the same versions: `distinct` keeps each comment from counting as a draft.
+              .annotate(draft_count=Count("versions", filter=Q(versions__status=VersionStatus.DRAFT),
+                                          distinct=True),
+                        pending=Count("versions__comments", distinct=True,
                                       filter=Q(versions__comments__status=CommentStatus.PENDING)))
               .order_by("number"))
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
