@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from commonbeat.accounts.access import staff_required
 from commonbeat.accounts.roles import Action, Role, roles_of
 from commonbeat.core.caching import private
-from commonbeat.core.submissions import create_once
+from commonbeat.core.submissions import create_once, run_form
 from commonbeat.core.tenancy import scoped
 from commonbeat.core.texts import current_language
 
@@ -142,16 +142,12 @@ def partner_page(request, pk):
 def service_add(request, pk):
     partner = _partner(request, pk)
     form = ServiceForm(request.POST, prefix="service")
-    if form.is_valid():
-        try:
-            services.add_service(request.user, partner, name=form.texts("name"),
-                                 description=form.texts("description"))
-        except services.PartnerError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The service is added."))
-            return redirect(reverse("partners:staff_partner", args=[partner.pk]) + "#services")
-    return _render_partner(request, partner, status=400, service_form=form)
+    return run_form(
+        request, form,
+        lambda data: services.add_service(request.user, partner, name=form.texts("name"),
+                                          description=form.texts("description")),
+        _("The service is added."), reverse("partners:staff_partner", args=[partner.pk]) + "#services",
+        lambda: _render_partner(request, partner, status=400, service_form=form), refused=services.PartnerError)
 
 
 @manage_partners
@@ -159,19 +155,13 @@ def service_add(request, pk):
 def agreement_add(request, pk):
     partner = _partner(request, pk)
     form = AgreementForm(request.POST, request.FILES, prefix="agreement")
-    if form.is_valid():
-        try:
-            services.add_agreement(request.user, partner, title=form.cleaned_data["title"],
-                                   signed_on=form.cleaned_data["signed_on"],
-                                   expires_on=form.cleaned_data["expires_on"],
-                                   document=form.cleaned_data.get("document"))
-        except services.PartnerError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The agreement is recorded. Reminders go 60 and 14 days before it "
-                                        "expires."))
-            return redirect(reverse("partners:staff_partner", args=[partner.pk]) + "#agreements")
-    return _render_partner(request, partner, status=400, agreement_form=form)
+    return run_form(
+        request, form,
+        lambda data: services.add_agreement(request.user, partner, title=data["title"], signed_on=data["signed_on"],
+                                            expires_on=data["expires_on"], document=data.get("document")),
+        _("The agreement is recorded. Reminders go 60 and 14 days before it expires."),
+        reverse("partners:staff_partner", args=[partner.pk]) + "#agreements",
+        lambda: _render_partner(request, partner, status=400, agreement_form=form), refused=services.PartnerError)
 
 
 @manage_partners
@@ -179,15 +169,11 @@ def agreement_add(request, pk):
 def user_link(request, pk):
     partner = _partner(request, pk)
     form = PartnerUserForm(request.POST, prefix="user", agency=request.agency)
-    if form.is_valid():
-        try:
-            services.link_partner_user(request.user, partner, form.cleaned_data["user"])
-        except services.PartnerError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("This person now handles the organisation's referrals."))
-            return redirect(reverse("partners:staff_partner", args=[partner.pk]) + "#users")
-    return _render_partner(request, partner, status=400, user_form=form)
+    return run_form(
+        request, form, lambda data: services.link_partner_user(request.user, partner, data["user"]),
+        _("This person now handles the organisation's referrals."),
+        reverse("partners:staff_partner", args=[partner.pk]) + "#users",
+        lambda: _render_partner(request, partner, status=400, user_form=form), refused=services.PartnerError)
 
 
 @manage_partners
@@ -277,16 +263,12 @@ def initiative_page(request, pk):
 def measure_add(request, pk):
     initiative = _initiative(request, pk)
     form = MeasureForm(request.POST, prefix="measure")
-    if form.is_valid():
-        try:
-            services.add_measure(request.user, initiative, name=form.texts("name"),
-                                 target=form.cleaned_data["target"], current=form.cleaned_data["current"])
-        except services.PartnerError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The measure is added."))
-            return redirect(reverse("partners:staff_initiative", args=[initiative.pk]) + "#measures")
-    return _render_initiative(request, initiative, status=400, measure_form=form)
+    return run_form(
+        request, form,
+        lambda data: services.add_measure(request.user, initiative, name=form.texts("name"), target=data["target"],
+                                          current=data["current"]),
+        _("The measure is added."), reverse("partners:staff_initiative", args=[initiative.pk]) + "#measures",
+        lambda: _render_initiative(request, initiative, status=400, measure_form=form), refused=services.PartnerError)
 
 
 @manage_partners
@@ -312,16 +294,13 @@ def measure_update(request, pk, measure_pk):
 def milestone_add(request, pk):
     initiative = _initiative(request, pk)
     form = MilestoneForm(request.POST, prefix="milestone")
-    if form.is_valid():
-        try:
-            services.add_milestone(request.user, initiative, title=form.texts("title"),
-                                   due_on=form.cleaned_data["due_on"])
-        except services.PartnerError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The milestone is added."))
-            return redirect(reverse("partners:staff_initiative", args=[initiative.pk]) + "#milestones")
-    return _render_initiative(request, initiative, status=400, milestone_form=form)
+    return run_form(
+        request, form,
+        lambda data: services.add_milestone(request.user, initiative, title=form.texts("title"),
+                                            due_on=data["due_on"]),
+        _("The milestone is added."), reverse("partners:staff_initiative", args=[initiative.pk]) + "#milestones",
+        lambda: _render_initiative(request, initiative, status=400, milestone_form=form),
+        refused=services.PartnerError)
 
 
 @manage_partners

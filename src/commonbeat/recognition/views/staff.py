@@ -21,7 +21,7 @@ from commonbeat.accounts.roles import Action, can
 from commonbeat.core.caching import private
 from commonbeat.core.models import Officer
 from commonbeat.core.redaction import found
-from commonbeat.core.submissions import create_once
+from commonbeat.core.submissions import create_once, run_form
 from commonbeat.core.tenancy import scoped
 from commonbeat.core.texts import current_language
 
@@ -253,15 +253,10 @@ def program_page(request, pk):
 def panel_set(request, pk):
     program = _program(request, pk)
     form = PanelForm(request.POST, agency=request.agency)
-    if form.is_valid():
-        try:
-            services.set_panel(request.user, program, form.cleaned_data["members"])
-        except RecognitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The panel is saved."))
-            return redirect(reverse("recognition:staff_program", args=[program.pk]) + "#panel")
-    return _render_program(request, program, status=400, panel_form=form)
+    return run_form(
+        request, form, lambda data: services.set_panel(request.user, program, data["members"]),
+        _("The panel is saved."), reverse("recognition:staff_program", args=[program.pk]) + "#panel",
+        lambda: _render_program(request, program, status=400, panel_form=form), refused=RecognitionError)
 
 
 # ---------------------------------------------------------------- nominations and scores
@@ -305,15 +300,10 @@ def nomination_score(request, pk):
     if not services.is_panel_member(request.user, nomination.program):
         raise PermissionDenied
     form = ScoreForm(request.POST)
-    if form.is_valid():
-        try:
-            services.score(request.user, nomination, form.cleaned_data["score"])
-        except RecognitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Your score is saved."))
-            return redirect("recognition:staff_panel")
-    return _render_nomination(request, nomination, status=400, score_form=form)
+    return run_form(
+        request, form, lambda data: services.score(request.user, nomination, data["score"]),
+        _("Your score is saved."), reverse("recognition:staff_panel"),
+        lambda: _render_nomination(request, nomination, status=400, score_form=form), refused=RecognitionError)
 
 
 @manage_awards
@@ -321,17 +311,13 @@ def nomination_score(request, pk):
 def nomination_announce(request, pk):
     nomination = _nomination(request, pk)
     form = AnnounceForm(request.POST, community=nomination.program.nominee_kind == NomineeKind.COMMUNITY)
-    if form.is_valid():
-        try:
-            services.announce(request.user, nomination, citation=form.texts("citation"),
-                              nominee_agreed=form.cleaned_data.get("nominee_agreed", False))
-        except RecognitionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The award is announced on the public awards page."))
-            return redirect(reverse("recognition:staff_program", args=[nomination.program_id])
-                            + f"?year={nomination.year}")
-    return _render_nomination(request, nomination, status=400, announce_form=form)
+    return run_form(
+        request, form,
+        lambda data: services.announce(request.user, nomination, citation=form.texts("citation"),
+                                       nominee_agreed=data.get("nominee_agreed", False)),
+        _("The award is announced on the public awards page."),
+        reverse("recognition:staff_program", args=[nomination.program_id]) + f"?year={nomination.year}",
+        lambda: _render_nomination(request, nomination, status=400, announce_form=form), refused=RecognitionError)
 
 
 @score_nominations

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from commonbeat.accounts.access import staff_required
 from commonbeat.accounts.roles import Action, can
 from commonbeat.core.caching import private
-from commonbeat.core.submissions import create_once
+from commonbeat.core.submissions import create_once, run_form
 from commonbeat.core.tenancy import scoped
 from commonbeat.core.texts import current_language
 
@@ -278,17 +278,13 @@ def staff_version(request, pk):
 def staff_comment_period(request, pk):
     version = _version(request, pk)
     form = CommentPeriodForm(request.POST, prefix="period")
-    if form.is_valid():
-        try:
-            services.open_for_comment(request.user, version, opens_on=form.cleaned_data["opens_on"],
-                                      closes_on=form.cleaned_data["closes_on"])
-        except services.PolicyError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The comment period is set. Residents can comment on the draft's public "
-                                        "page while it is open."))
-            return redirect(reverse("transparency:staff_version", args=[version.pk]) + "#comment-period")
-    return _render_version(request, version, status=400, period_form=form)
+    return run_form(
+        request, form,
+        lambda data: services.open_for_comment(request.user, version, opens_on=data["opens_on"],
+                                               closes_on=data["closes_on"]),
+        _("The comment period is set. Residents can comment on the draft's public page while it is open."),
+        reverse("transparency:staff_version", args=[version.pk]) + "#comment-period",
+        lambda: _render_version(request, version, status=400, period_form=form), refused=services.PolicyError)
 
 
 @manage_policies
@@ -317,16 +313,12 @@ def staff_publish(request, pk):
 def staff_comment_answer(request, pk):
     comment = _comment(request, pk)
     form = AnswerForm(request.POST, prefix=f"answer-{comment.pk}")
-    if form.is_valid():
-        try:
-            services.answer_comment(request.user, comment, answer=form.cleaned_data["answer"])
-        except services.PolicyError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The answer is published under the comment."))
-            return redirect(reverse("transparency:staff_version", args=[comment.version_id])
-                            + f"#comment-{comment.pk}")
-    return _render_version(request, comment.version, status=400, answer_forms={comment.pk: form})
+    return run_form(
+        request, form, lambda data: services.answer_comment(request.user, comment, answer=data["answer"]),
+        _("The answer is published under the comment."),
+        reverse("transparency:staff_version", args=[comment.version_id]) + f"#comment-{comment.pk}",
+        lambda: _render_version(request, comment.version, status=400, answer_forms={comment.pk: form}),
+        refused=services.PolicyError)
 
 
 # ---------------------------------------------------------------- console: moderation
@@ -359,15 +351,11 @@ def staff_comment(request, pk):
 def staff_comment_approve(request, pk):
     comment = _comment(request, pk)
     form = ModerationForm(request.POST, prefix="approve")
-    if form.is_valid():
-        try:
-            services.approve_comment(request.user, comment, published_text=form.cleaned_data["published_text"])
-        except services.PolicyError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The comment is published on the draft's page."))
-            return redirect("transparency:staff_moderation")
-    return _render_comment(request, comment, status=400, approve_form=form)
+    return run_form(
+        request, form,
+        lambda data: services.approve_comment(request.user, comment, published_text=data["published_text"]),
+        _("The comment is published on the draft's page."), reverse("transparency:staff_moderation"),
+        lambda: _render_comment(request, comment, status=400, approve_form=form), refused=services.PolicyError)
 
 
 @moderate_comments
@@ -375,15 +363,11 @@ def staff_comment_approve(request, pk):
 def staff_comment_reject(request, pk):
     comment = _comment(request, pk)
     form = RejectForm(request.POST, prefix="reject")
-    if form.is_valid():
-        try:
-            services.reject_comment(request.user, comment, reason=form.cleaned_data["reason"])
-        except services.PolicyError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("The comment is not published. The reason is kept on record."))
-            return redirect("transparency:staff_moderation")
-    return _render_comment(request, comment, status=400, reject_form=form)
+    return run_form(
+        request, form, lambda data: services.reject_comment(request.user, comment, reason=data["reason"]),
+        _("The comment is not published. The reason is kept on record."),
+        reverse("transparency:staff_moderation"),
+        lambda: _render_comment(request, comment, status=400, reject_form=form), refused=services.PolicyError)
 
 
 # ---------------------------------------------------------------- console: acknowledgements
