@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install messages test test-unit test-browser lint check assets clean
+.PHONY: demo install messages test test-unit test-browser lint check audit resilience bench assets clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,18 @@ check: install
 	DJANGO_SETTINGS_MODULE=commonbeat.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=commonbeat.example.org COMMONBEAT_ENCRYPTION_KEYS=r0Mt7bqfJ2oVVbXOQyFZmbLNTwQbcCzZAYLbmqgkA3c= \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+# Known vulnerabilities in the pinned packages (pip-audit) and risky code (bandit); see scripts/audit.sh.
+audit: install
+	bash scripts/audit.sh
+
+# Faults under load on loopback: PostgreSQL restarted while reports are filed, a task worker killed mid-batch.
+resilience: install
+	bash scripts/resilience/run.sh
+
+# The five benchmarks of bench/, each beside its reference; writes bench/RESULTS.md.
+bench: install
+	$(BIN)/python bench/run_all.py
 
 # Refresh the vendored USWDS, Leaflet and axe-core files from the versions pinned in package.json (needs npm).
 assets:

@@ -147,3 +147,157 @@ class MonthlyReport(AgencyOwned):
 
     def __str__(self) -> str:
         return f"{self.agency} {self.month:%Y-%m} ({self.language})"
+
+
+# Text intelligence: what the CPU models found in residents' free text. See `insights/text/`.
+
+
+class TextSource(models.TextChoices):
+    REPORT = "report", _("Report narrative")
+    SURVEY_ANSWER = "survey_answer", _("Survey answer: the number-one issue")
+    POLICY_COMMENT = "policy_comment", _("Comment on a draft policy")
+    CONCERN = "concern", _("Concern raised at an event")
+
+
+class TextAnalysis(AgencyOwned):
+    """One resident text as the models read it: its language, sentiment, where personal details are, the text
+    with them redacted, and its sentence embedding. The original text stays where it was written; this row
+    points at it by source and id. Re-analysed when `model_version` changes."""
+
+    source = models.CharField(_("source"), max_length=20, choices=TextSource.choices)
+    source_id = models.PositiveBigIntegerField()
+    neighbourhood = models.ForeignKey(Neighbourhood, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+", verbose_name=_("neighbourhood"))
+    written_on = models.DateField(_("written on"), help_text=_("In the agency's time zone."))
+    language = models.CharField(_("language"), max_length=8, blank=True, help_text=_("As detected; blank if unsure."))
+    sentiment = models.FloatField(_("sentiment"), null=True, blank=True,
+                                  help_text=_("From −1 (negative) to 1 (positive); for trends, never for one person."))
+    personal_details = models.JSONField(
+        default=list, blank=True,
+        help_text=_("Where personal details are in the original text: [{start, end, kind, score}]."))
+    redacted_text = models.TextField(_("redacted text"), blank=True)
+    embedding = models.BinaryField(null=True, blank=True, help_text=_("float32 sentence embedding."))
+    model_version = models.CharField(max_length=200)
+    analysed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("text analysis")
+        verbose_name_plural = _("text analyses")
+        indexes = [models.Index(fields=["agency", "source", "written_on"]),
+                   models.Index(fields=["agency", "model_version"])]
+        constraints = [models.UniqueConstraint(fields=["agency", "source", "source_id"],
+                                               name="one_analysis_per_text")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.source_id}"
+
+
+class ThemeRun(AgencyOwned):
+    """One grouping of a period's texts into themes. The newest finished run of a period is the one shown."""
+
+    class Status(models.TextChoices):
+        FINISHED = "finished", _("Finished")
+        UNAVAILABLE = "unavailable", _("Model unavailable")
+
+    period_start = models.DateField()
+    period_end = models.DateField(help_text=_("The last day of the period."))
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.FINISHED)
+    message = models.CharField(max_length=300, blank=True)
+    texts = models.PositiveIntegerField(default=0)
+    model_version = models.CharField(max_length=200)
+    coherence = models.FloatField(null=True, blank=True, help_text=_("Mean silhouette of the clustering."))
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "period_start", "finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency} themes {self.period_start}–{self.period_end}"
+
+
+class Theme(AgencyOwned):
+    """A theme: texts that say similar things, named by their most distinctive keywords."""
+
+    run = models.ForeignKey(ThemeRun, on_delete=models.CASCADE, related_name="themes")
+    position = models.PositiveSmallIntegerField(default=0)
+    keywords = models.JSONField(default=list)
+    label = models.CharField(_("theme"), max_length=200)
+    texts = models.PositiveIntegerField(default=0)
+    sentiment = models.FloatField(null=True, blank=True, help_text=_("Mean sentiment of its texts."))
+
+    class Meta:
+        ordering = ["run", "position"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ThemeCount(AgencyOwned):
+    """How many texts of a theme came from a neighbourhood (empty: the whole city) in a month. Counts from 1 to
+    10 are never shown."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="counts")
+    neighbourhood = models.ForeignKey(Neighbourhood, null=True, blank=True, on_delete=models.CASCADE,
+                                      related_name="+")
+    month = models.DateField()
+    texts = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "theme", "neighbourhood", "month"])]
+
+
+class ThemeQuote(AgencyOwned):
+    """An example of a theme in a resident's words, redacted. Shown to the public only once staff have read
+    the redaction and approved it (correcting it if needed)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved for publication")
+        REJECTED = "rejected", _("Not to be published")
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="quotes")
+    analysis = models.ForeignKey(TextAnalysis, on_delete=models.CASCADE, related_name="quotes")
+    position = models.PositiveSmallIntegerField(default=0)
+    proposed_text = models.TextField(_("redacted automatically"))
+    published_text = models.TextField(_("text to publish"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["theme", "position"]
+        indexes = [models.Index(fields=["agency", "status"])]
+
+
+class TriageSuggestion(AgencyOwned):
+    """A suggestion for a new report, shown to staff with its confidence and never applied by itself: a likely
+    allegation category, or an earlier report that may describe the same incident."""
+
+    class Kind(models.TextChoices):
+        CATEGORY = "category", _("Likely allegation category")
+        DUPLICATE = "duplicate", _("Possibly the same incident")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ACCEPTED = "accepted", _("Accepted")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    report = models.ForeignKey("feedback.Report", on_delete=models.CASCADE, related_name="triage_suggestions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    category = models.ForeignKey("feedback.AllegationCategory", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="+")
+    similar_report = models.ForeignKey("feedback.Report", null=True, blank=True, on_delete=models.CASCADE,
+                                       related_name="+")
+    confidence = models.FloatField(help_text=_("From 0 to 1."))
+    model_version = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["report", "kind", "-confidence"]
+        indexes = [models.Index(fields=["agency", "report", "kind"])]
