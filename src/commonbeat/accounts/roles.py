@@ -67,6 +67,8 @@ class Action(models.TextChoices):
     SCORE_NOMINATIONS = "score_nominations", _("Score nominations as a member of an award panel")
     NOMINATE_FOR_AWARDS = "nominate_for_awards", _("Put someone forward for an award from the console")
     MANAGE_MONTHLY_REPORTS = "manage_monthly_reports", _("Build and publish the monthly community report")
+    VIEW_THEMES = "view_themes", _("See the themes of residents' words, with exact counts")
+    REVIEW_REDACTIONS = "review_redactions", _("Review and correct redactions of residents' words before publication")
 
 
 ALL_STAFF = frozenset(Role)
@@ -125,6 +127,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.NOMINATE_FOR_AWARDS: frozenset({Role.OFFICER, Role.ENGAGEMENT_STAFF, Role.INVESTIGATOR,
                                            Role.TRAINING_COORDINATOR, Role.CRISIS_COORDINATOR}),
     Action.MANAGE_MONTHLY_REPORTS: frozenset({Role.ENGAGEMENT_STAFF}),
+    Action.VIEW_THEMES: frozenset({Role.ENGAGEMENT_STAFF, Role.INVESTIGATOR, Role.OVERSIGHT_REVIEWER}),
+    Action.REVIEW_REDACTIONS: frozenset({Role.ENGAGEMENT_STAFF}),
 }
 
 
