@@ -141,6 +141,13 @@ def _encode_column(column, lookup: dict[str, int], variable: str, n: int) -> np.
         codes = np.full(n, -1, dtype=np.intp)
         for category, code in lookup.items():
             codes[column == category] = code
+    elif isinstance(column, np.ndarray) and column.dtype.kind == "U":
+        # Many categories: a binary search of each answer among them, rather than one dict look-up per answer.
+        names = np.array(list(lookup), dtype=str)
+        order = np.argsort(names)
+        position = np.searchsorted(names[order], column).clip(0, names.shape[0] - 1)
+        codes = np.where(names[order][position] == column,
+                         np.array(list(lookup.values()), dtype=np.intp)[order][position], -1)
     else:
         codes = np.fromiter(map(lookup.get, column, repeat(-1, n)), dtype=np.intp, count=n)
     if (codes < 0).any():
@@ -308,21 +315,33 @@ def margin_errors(respondents, margins, weights) -> dict[str, float]:
     return result
 
 
-def _ipf(frame: RakingFrame, cell_weights: np.ndarray, max_iterations: int, tolerance: float):
-    """Raking factors per cell so the cell weights meet every margin; returns (factors, error, sweeps)."""
+def _ipf_layout(frame: RakingFrame) -> tuple:
+    """What every raking pass over a frame's cells uses: (margins, stacked codes, all targets, every cell)."""
+    margins = list(zip(frame.cell_codes, frame.targets, strict=True))
+    # The miss on every margin at once: one bincount over the cells' codes stacked margin after margin.
+    sizes = [target.shape[0] for _, target in margins]
+    starts = np.cumsum([0, *sizes[:-1]])
+    stacked = np.concatenate([code + start for (code, _), start in zip(margins, starts, strict=True)])
+    all_targets = np.concatenate([target for _, target in margins])
+    every_cell = np.tile(np.arange(frame.cell_counts.shape[0]), len(margins))
+    return margins, stacked, all_targets, every_cell
+
+
+def _ipf(frame: RakingFrame, cell_weights: np.ndarray, max_iterations: int, tolerance: float, layout=None):
+    """Raking factors per cell so the cell weights meet every margin; returns (factors, error, sweeps).
+    `layout`: the frame's `_ipf_layout`, when the caller rakes the same frame repeatedly."""
     factors = np.ones_like(cell_weights)
     current = cell_weights.copy()
     error = math.inf
+    margins, stacked, all_targets, every_cell = layout or _ipf_layout(frame)
     for sweep in range(1, max_iterations + 1):
-        for code, target in zip(frame.cell_codes, frame.targets, strict=True):
+        for code, target in margins:
             sums = np.bincount(code, weights=current, minlength=target.shape[0])
             adjust = target / sums
             factors *= adjust[code]
             current = cell_weights * factors
-        error = max(
-            float(np.max(np.abs(np.bincount(code, weights=current, minlength=t.shape[0]) - t) / t))
-            for code, t in zip(frame.cell_codes, frame.targets, strict=True)
-        )
+        sums = np.bincount(stacked, weights=current[every_cell], minlength=all_targets.shape[0])
+        error = float((np.abs(sums - all_targets) / all_targets).max())
         if error < tolerance:
             return factors, error, sweep
     return factors, error, max_iterations
@@ -423,8 +442,9 @@ def rake(
         return np.bincount(cells, weights=w, minlength=n_cells)
 
     w = unit_w
+    layout = _ipf_layout(frame)
     if trim is None:
-        factors, error, _ = _ipf(frame, cell_totals(w), max_iterations, tolerance)
+        factors, error, _ = _ipf(frame, cell_totals(w), max_iterations, tolerance, layout)
         if error >= tolerance:
             warnings.warn(
                 WeightingWarning(
@@ -440,7 +460,7 @@ def rake(
     previous = None
     change = math.inf
     for _ in range(max_iterations):
-        factors, _, _ = _ipf(frame, cell_totals(w), max_iterations, tolerance)
+        factors, _, _ = _ipf(frame, cell_totals(w), max_iterations, tolerance, layout)
         w = w * factors[unit_cell]
         if not ((w < lo) | (w > hi)).any():
             return expand(w)

@@ -38,6 +38,8 @@ from commonbeat.training.models import Course, ImportBatch, Requirement, Trainin
 
 from ..factories import make_user, signed_in_client
 from ..insights.isolation_monthly import beta_monthly, monthly_routes
+from ..insights.isolation_themes import beta_themes, themes_routes
+from ..insights.isolation_triage import beta_triage, triage_routes
 from ..recognition.isolation_recognition import beta_recognition, recognition_routes
 from ..transparency.isolation_bodycams import beta_bodycams, bodycams_routes
 from ..transparency.isolation_news import beta_news, news_routes
@@ -92,6 +94,8 @@ def route_args(beta_user, beta_token):
         **opendata_routes(beta_token.agency),
         **recognition_routes(beta_token.agency),
         **monthly_routes(beta_token.agency),
+        **themes_routes(beta_token.agency),
+        **triage_routes(beta_token.agency),
     }
 
 
@@ -238,6 +242,8 @@ def beta_world(other_agency, other_admin):
     beta_bodycams(other_agency, other_admin)
     beta_recognition(other_agency, other_admin)
     beta_monthly(other_agency, other_admin)
+    beta_themes(other_agency)
+    beta_triage(other_agency)
     beta_opendata(other_agency, other_admin)
     return token, secret
 

@@ -28,7 +28,9 @@ def city(django_db_setup, django_db_blocker):
 
 
 def test_seeding_runs_after_every_other_app():
-    others = [getattr(module, "ORDER", 100) for module in core_seeding.seeding_modules() if module is not seeding]
+    # The text analysis (`insights.text_seeding`) runs later still, on what every step seeded, this one included.
+    others = [getattr(module, "ORDER", 100) for module in core_seeding.seeding_modules()
+              if module is not seeding and not module.__name__.endswith(".text_seeding")]
     assert max(others) < seeding.ORDER
 
 

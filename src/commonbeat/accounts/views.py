@@ -196,6 +196,11 @@ def console(request):
          _("Nominate someone or put a commendation forward."), "recognition:staff_nominate"),
         (Action.MANAGE_MONTHLY_REPORTS, _("Monthly community reports"),
          _("Build or rebuild a month's report and its PDF in every language."), "insights:monthly_console"),
+        (Action.VIEW_THEMES, _("Themes"),
+         _("What residents write about, grouped into themes, with exact counts by neighbourhood and month."),
+         "insights:themes"),
+        (Action.REVIEW_REDACTIONS, _("Quotes to review"),
+         _("Read, correct and approve residents' words before they are published."), "insights:theme_quotes"),
     ]
     available = [tool for tool in tools if can(request.user, request.agency, tool[0])]
     me = officer_of(request.user, request.agency)

@@ -10,6 +10,10 @@ Counts are kept in one-minute buckets and a limit looks at the last `window + 1`
 requests cannot slip past the limit together. With Redis (REDIS_URL) the limits hold across processes
 and machines; with the local-memory cache they hold per process.
 
+Guessing a secret code (a report's or a footage request's tracking code) from many addresses at once is
+slowed down by a second allowance that every client of the agency shares (`AGENCY_WIDE_LIMITS`): an attempt
+must fit both the client's allowance and the agency's, and one that does not is counted in neither.
+
 Behind a reverse proxy or load balancer, REMOTE_ADDR is the proxy's address: set
 COMMONBEAT_TRUSTED_PROXY_COUNT to the number of proxies in front of the site and the client's address
 is read from X-Forwarded-For instead (counted from the right, so a client cannot forge it).
@@ -40,6 +44,12 @@ class Limit:
         return -(-self.window_seconds // BUCKET_SECONDS) + 1
 
 
+# scope -> attempts per window shared by every client of one agency. Wide enough for a busy day of residents
+# following their reports (a resident looks a code up a few times), far too narrow to search 2^80 codes.
+AGENCY_WIDE_LIMITS = {
+    "tracking-lookup": 600,
+    "footage-request-lookup": 600,
+}
 
 
 def client_address(request: HttpRequest) -> str:
@@ -58,25 +68,47 @@ def client_fingerprint(request: HttpRequest) -> str:
     return hashlib.sha256(f"{salt}:{client_address(request)}".encode()).hexdigest()
 
 
-def _bucket_keys(limit: Limit, fingerprint: str, now: float) -> list[str]:
+def _bucket_keys(limit: Limit, who: str, now: float) -> list[str]:
     current = int(now // BUCKET_SECONDS)
-    return [f"ratelimit:{limit.scope}:{fingerprint}:{minute}" for minute in range(current - limit.buckets + 1,
-                                                                                    current + 1)]
+    return [f"ratelimit:{limit.scope}:{who}:{minute}" for minute in range(current - limit.buckets + 1, current + 1)]
 
 
-def allow(request: HttpRequest, limit: Limit) -> bool:
-    """Count one attempt and say whether it is within the limit. A refused attempt is not counted."""
-    keys = _bucket_keys(limit, client_fingerprint(request), time.time())
-    *earlier, current = keys
-    cache.add(current, 0, timeout=limit.buckets * BUCKET_SECONDS + BUCKET_SECONDS)
+def _take(limit: Limit, who: str, allowed: int, now: float) -> str | None:
+    """Count one attempt for `who`; the key of the raised bucket when within `allowed`, else None (not counted)."""
+    *earlier, current = _bucket_keys(limit, who, now)
+    timeout = limit.buckets * BUCKET_SECONDS + BUCKET_SECONDS
+    cache.add(current, 0, timeout=timeout)
     try:
         in_this_minute = cache.incr(current)
     except ValueError:  # the bucket expired between add and incr
-        cache.set(current, 1, timeout=limit.buckets * BUCKET_SECONDS + BUCKET_SECONDS)
+        cache.set(current, 1, timeout=timeout)
         in_this_minute = 1
-    total = in_this_minute + sum(cache.get_many(earlier).values())
-    if total > limit.limit:
-        with contextlib.suppress(ValueError):  # the bucket expired meanwhile: nothing to take back
-            cache.decr(current)
+    if in_this_minute + sum(cache.get_many(earlier).values()) > allowed:
+        _give_back(current)
+        return None
+    return current
+
+
+def _give_back(key: str) -> None:
+    with contextlib.suppress(ValueError):  # the bucket expired meanwhile: nothing to take back
+        cache.decr(key)
+
+
+def agency_fingerprint(request: HttpRequest) -> str | None:
+    """The key of the agency's shared allowance, hashed like a client's so that every counter looks alike."""
+    agency = getattr(request, "agency", None)
+    return hashlib.sha256(f"agency:{agency.id}".encode()).hexdigest() if agency is not None else None
+
+
+def allow(request: HttpRequest, limit: Limit) -> bool:
+    """Count one attempt and say whether it is within the client's limit (and the agency's, for the scopes of
+    AGENCY_WIDE_LIMITS). A refused attempt is not counted."""
+    now = time.time()
+    taken = _take(limit, client_fingerprint(request), limit.limit, now)
+    if taken is None:
+        return False
+    agency_wide, agency = AGENCY_WIDE_LIMITS.get(limit.scope), agency_fingerprint(request)
+    if agency_wide is not None and agency is not None and _take(limit, agency, agency_wide, now) is None:
+        _give_back(taken)
         return False
     return True

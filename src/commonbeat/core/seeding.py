@@ -32,11 +32,13 @@ def seeding_modules() -> list:
     for config in apps.get_app_configs():
         if not config.name.startswith("commonbeat."):
             continue
-        try:
-            modules.append(importlib.import_module(f"{config.name}.seeding"))
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.seeding":
-                raise
+        # An app may have a second step that must run after every app's first (insights' text analysis).
+        for name in ("seeding", "text_seeding"):
+            try:
+                modules.append(importlib.import_module(f"{config.name}.{name}"))
+            except ModuleNotFoundError as error:
+                if error.name != f"{config.name}.{name}":
+                    raise
     return sorted(modules, key=lambda module: getattr(module, "ORDER", 100))
 
 

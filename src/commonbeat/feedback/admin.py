@@ -20,7 +20,8 @@ class FindingTypeAdmin(AgencyScopedAdmin):
 
 @admin.register(FeedbackSettings)
 class FeedbackSettingsAdmin(AgencyScopedAdmin):
-    list_display = ("agency", "investigation_target_days", "publish_officer_names", "max_attachment_mb")
+    list_display = ("agency", "investigation_target_days", "publish_officer_names", "redact_badge_numbers",
+                    "max_attachment_mb")
 
     def has_add_permission(self, request):
         return False

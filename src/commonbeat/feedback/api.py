@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import field_validator
 
 from commonbeat.accounts.models import User
@@ -91,6 +91,13 @@ class ReportIn(Schema):
                 validate_email(value)
             except ValidationError as error:
                 raise ValueError(_("Enter a valid e-mail address.")) from error
+        return value
+
+    @field_validator("occurred_time")
+    @classmethod
+    def time_is_local(cls, value: time | None) -> time | None:
+        if value is not None and value.tzinfo is not None:
+            raise ValueError(_("Give the time as the local time, without a time zone."))
         return value
 
 
@@ -193,7 +200,13 @@ def _label(choice_class, value: str) -> str:
              summary="Follow a report with its tracking code")
 def track_report(request, payload: TrackIn, response: HttpResponse):
     """The report's status, timeline, outcome, findings and messages. Staff are shown as "agency"; the
-    complainant's identity is never returned. Lookups are limited per client."""
+    complainant's identity is never returned. Lookups are limited per client. Answers in the language of
+    Accept-Language (English or Spanish)."""
+    with translation.override(translation.get_language_from_request(request)):
+        return _track(request, payload, response)
+
+
+def _track(request, payload: TrackIn, response: HttpResponse):
     if not ratelimit.allow(request, services.TRACKING_LOOKUPS):  # one allowance shared with the tracking page
         response["Retry-After"] = str(services.TRACKING_LOOKUPS.window_seconds)
         return Status(429, {"detail": _("Too many lookups. Try again in %(minutes)s minutes.")
@@ -352,8 +365,16 @@ def _report(request, reference: str) -> Report:
     return get_object_or_404(_cases(request.agency), reference=reference)
 
 
+class CasePages(LimitOffsetPagination):
+    """Pages of at most 500 cases; an offset past any real list is refused instead of reaching the database."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10_000_000)
+
+
 @router.get("/reports", auth=TokenAuth(), response=list[CaseSummary], summary="List cases")
-@paginate
+@paginate(CasePages)
 def list_reports(request, status: CaseStatus | None = None, kind: Kind | None = None,
                  neighbourhood: str | None = None, updated_since: datetime | None = None):
     """The agency's reports, newest first (roles that read cases). No complainant identity is included."""
@@ -468,6 +489,8 @@ class FindingsIn(Schema):
 def record_findings(request, reference: str, payload: FindingsIn):
     """Record a finding on each listed allegation (all or none), and optionally submit them for review."""
     def change(report):
+        if not can(request.user, request.agency, Action.INVESTIGATE):
+            raise PermissionDenied
         with transaction.atomic():
             for position, item in enumerate(payload.findings):
                 allegation = report.allegations.filter(pk=item.allegation).first()

@@ -45,6 +45,11 @@ class FeedbackSettings(models.Model):
         _("publish officer names in statistics"), default=False,
         help_text=_("Only where the agency's policy allows it; complainants are never named."))
     max_attachment_mb = models.PositiveSmallIntegerField(_("largest attachment (MB)"), default=10)
+    redact_badge_numbers = models.BooleanField(
+        _("hide officers' badge numbers in residents' words"), default=True,
+        help_text=_("When ticked, a badge number that a resident writes is replaced by \"[badge number]\" "
+                    "before their words are shown to the public. Untick it only where the agency's policy "
+                    "allows badge numbers to be published."))
 
     class Meta:
         verbose_name = _("complaint settings")

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks_db import DatabaseBackend
 
 from commonbeat.accounts.roles import Action, Role, can, roles_of
 from commonbeat.core import audit, geo
@@ -189,6 +190,9 @@ def _replay(agency: Agency, existing: Report, fingerprint: str, idempotency_key:
 
 
 def _create_report(agency, submission, content_types, channel, idempotency_key, fingerprint) -> Filed:
+    # One case number at a time per agency: reports filed at the same moment wait here instead of taking the
+    # same number. (SQLite's IMMEDIATE transactions already queue writers.)
+    list(FeedbackSettings.objects.select_for_update().filter(agency=agency).values_list("pk", flat=True))
     now = timezone.now()
     code = tracking.new_code(agency.id, idempotency_key)
     neighbourhood = None
@@ -218,8 +222,26 @@ def _create_report(agency, submission, content_types, channel, idempotency_key, 
         "kind": report.kind, "channel": channel, "anonymous": report.is_anonymous,
         "attachments": len(content_types)})
     if report.complainant_email:
-        transaction.on_commit(lambda: tasks.notify_resident.enqueue(report.id, "received"))
+        _enqueue_with_report(tasks.notify_resident, report.id, "received")
+    transaction.on_commit(lambda: _suggest_triage(report.id), robust=True)
     return Filed(report, code, created=True)
+
+
+def _enqueue_with_report(task, *args) -> None:
+    """Queue a task for a report being filed. With the database task queue the task is written in the report's own
+    transaction, so a connection lost between the two cannot leave a stored report with no acknowledgement;
+    other backends (which run or send at once) are called after the commit."""
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def _suggest_triage(report_id: int) -> None:
+    """Ask for triage suggestions in the background; robust on_commit means a failure here never fails filing."""
+    from commonbeat.insights.text.triage import suggest_triage
+
+    suggest_triage.enqueue(report_id)
 
 
 # Tracking-code lookups per client (web and API share one allowance).
@@ -318,6 +340,7 @@ class AllegationInput:
 @transaction.atomic
 def triage(actor, report: Report, classification: str, allegations: list[AllegationInput]) -> Report:
     """Classify a new report. A formal complaint names at least one allegation; a commendation names none."""
+    _require(actor, report.agency, Action.TRIAGE_REPORTS)
     report = _locked(report)
     if classification not in Classification.values:
         raise FeedbackError(_("Choose a classification."))
@@ -344,6 +367,7 @@ def triage(actor, report: Report, classification: str, allegations: list[Allegat
 @transaction.atomic
 def assign(actor, report: Report, investigator, due_at: datetime | None = None) -> Report:
     """Give a triaged formal complaint to an investigator, due by the agency's target unless set."""
+    _require(actor, report.agency, Action.TRIAGE_REPORTS)
     report = _locked(report)
     if report.classification != Classification.FORMAL_COMPLAINT:
         raise FeedbackError(_("Only formal complaints are investigated."))

@@ -6,6 +6,10 @@ missing dashes, O for 0 and I or L for 1 are all accepted.
 
 When the submission carries an idempotency key, the code is derived from it with the server's secret,
 so a retried submission can show the same code again without the code ever being stored.
+
+A typed code is found by its hash (`code_hash` of the canonical form, looked up through the unique index),
+never by comparing it with stored codes, so how long a lookup takes does not depend on how much of a code is
+right, and a wrong code, a right one and another agency's all take the same path.
 """
 
 import hashlib

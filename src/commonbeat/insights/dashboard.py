@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from commonbeat.core import geo
 from commonbeat.core.charts import Interval, Row, Series, Table, Trend, TrendRow
-from commonbeat.core.disclosure import THRESHOLD, suppress_counts, suppress_total
+from commonbeat.core.disclosure import THRESHOLD, suppress_counts, suppress_table, suppress_total
 from commonbeat.core.models import Agency, Neighbourhood
 from commonbeat.core.tenancy import scoped
 from commonbeat.surveys.instrument import STANDARD, WEIGHTING_VARIABLES
@@ -451,3 +451,108 @@ def as_json(agency: Agency, language: str) -> dict:
                                              "with how many different respondents used them in the latest three "
                                              "months; only those used by at least 11 are published.")},
     }
+
+
+# ---------------------------------------------------------------- what people are worried about
+
+TRACKED_THEMES = 4  # lines in the month-by-month chart: as many as the chart has distinct line styles
+
+
+@dataclass
+class ThemeShare:
+    theme_id: int
+    label: str
+    texts: int | None  # None: from 1 to 10, or could be worked out from the rest; not shown
+    share: float | None  # per cent of the place's texts
+    quotes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlaceThemes:
+    name: str
+    total: int | None
+    themes: list[ThemeShare]
+    trend: Trend | None
+
+
+@dataclass
+class Worries:
+    """The themes of the latest run for the whole city and one neighbourhood, with small counts hidden."""
+
+    run: object | None = None  # the newest finished ThemeRun
+    unavailable: object | None = None  # the newest run, when the model could not load for it
+    city: PlaceThemes | None = None
+    place: PlaceThemes | None = None
+    neighbourhoods: list[Neighbourhood] = field(default_factory=list)
+    chosen: Neighbourhood | None = None
+
+
+def _share(count: int | None, total: int) -> float | None:
+    return None if count is None or not total else round(100 * count / total, 1)
+
+
+def _place_themes(name: str, themes: list, counts: dict, months: list[date], trend_key: str) -> PlaceThemes:
+    """`counts`: {(theme id, month): texts} for this place."""
+    per_theme = {theme.id: sum(counts.get((theme.id, month), 0) for month in months) for theme in themes}
+    total = sum(per_theme.values())
+    shown = suppress_counts(per_theme) if per_theme else {}
+    shares = [ThemeShare(theme.id, theme.label, shown.get(theme.id), _share(shown.get(theme.id), total))
+              for theme in themes]
+    ordered = sorted(zip(themes, shares, strict=True), key=lambda pair: -(per_theme[pair[0].id]))
+    tracked = [theme for theme, _share_row in ordered[:TRACKED_THEMES] if per_theme[theme.id]]
+    trend = None
+    if tracked and total:
+        matrix = [[counts.get((theme.id, month), 0) for theme in themes] for month in months]
+        hidden = suppress_table(matrix) if len(themes) > 1 else matrix
+        positions = {theme.id: index for index, theme in enumerate(themes)}
+        rows = []
+        for month, raw, published in zip(months, matrix, hidden, strict=True):
+            month_total = sum(raw)
+            rows.append(TrendRow(
+                month.strftime("%Y-%m"), date_format(month, "YEAR_MONTH_FORMAT"),
+                [Interval(_share(published[positions[theme.id]], month_total) if month_total >= THRESHOLD else None)
+                 for theme in tracked],
+                short_label=date_format(month, "M Y"), count=suppress_total(month_total)))
+        trend = Trend(key=trend_key, title=_("%(name)s: share of texts in each theme, month by month") % {
+            "name": name}, dimension_label=_("Month"), series=[Series(str(theme.id), theme.label) for theme in tracked],
+            rows=rows, missing_label=_("fewer than 11 texts"), count_label=_("Texts that month"), decimals=1,
+            scale="amount")
+    return PlaceThemes(name, suppress_total(total), [share for _theme, share in ordered], trend)
+
+
+def worries(agency: Agency, neighbourhood_slug: str = "") -> Worries:
+    """What residents wrote about, grouped into themes by the latest run: for the city and for the
+    neighbourhood asked for (else the first by name). Only approved quotes are read, and only as approved."""
+    from .models import Theme, ThemeCount, ThemeQuote, ThemeRun
+    from .text.topics import months_between
+
+    result = Worries(neighbourhoods=list(scoped(Neighbourhood, agency).order_by("name")))
+    result.chosen = next((n for n in result.neighbourhoods if n.slug == neighbourhood_slug), None) or (
+        result.neighbourhoods[0] if result.neighbourhoods else None)
+    runs = scoped(ThemeRun, agency).filter(finished_at__isnull=False)
+    newest = runs.order_by("-finished_at", "-id").first()
+    result.run = runs.filter(status=ThemeRun.Status.FINISHED).order_by("-finished_at", "-id").first()
+    if newest is not None and newest.status == ThemeRun.Status.UNAVAILABLE:
+        result.unavailable = newest
+    if result.run is None:
+        return result
+    themes = list(scoped(Theme, agency).filter(run=result.run).order_by("position"))
+    months = months_between(result.run.period_start, result.run.period_end)
+    rows = scoped(ThemeCount, agency).filter(theme__run=result.run).filter(
+        Q(neighbourhood__isnull=True) | Q(neighbourhood=result.chosen)).values_list(
+        "theme_id", "neighbourhood_id", "month", "texts")
+    city: dict = {}
+    place: dict = {}
+    for theme_id, neighbourhood_id, when, texts in rows:
+        (city if neighbourhood_id is None else place)[(theme_id, when)] = texts
+    result.city = _place_themes(_("The whole city"), themes, city, months, "themes-city")
+    quotes: dict[int, list[str]] = defaultdict(list)
+    for theme_id, text in scoped(ThemeQuote, agency).filter(
+            theme__run=result.run, status=ThemeQuote.Status.APPROVED).exclude(published_text="").order_by(
+            "theme__position", "position").values_list("theme_id", "published_text"):
+        quotes[theme_id].append(text)
+    for share in result.city.themes:
+        share.quotes = quotes.get(share.theme_id, [])
+    if result.chosen is not None:
+        result.place = _place_themes(result.chosen.name, themes, place, months, "themes-neighbourhood")
+    return result

@@ -177,7 +177,7 @@ class TextAnalysis(AgencyOwned):
         help_text=_("Where personal details are in the original text: [{start, end, kind, score}]."))
     redacted_text = models.TextField(_("redacted text"), blank=True)
     embedding = models.BinaryField(null=True, blank=True, help_text=_("float32 sentence embedding."))
-    model_version = models.CharField(max_length=200)
+    model_version = models.CharField(max_length=500)
     analysed_at = models.DateTimeField()
 
     class Meta:
@@ -204,7 +204,7 @@ class ThemeRun(AgencyOwned):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.FINISHED)
     message = models.CharField(max_length=300, blank=True)
     texts = models.PositiveIntegerField(default=0)
-    model_version = models.CharField(max_length=200)
+    model_version = models.CharField(max_length=500)
     coherence = models.FloatField(null=True, blank=True, help_text=_("Mean silhouette of the clustering."))
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -242,6 +242,7 @@ class ThemeCount(AgencyOwned):
                                       related_name="+")
     month = models.DateField()
     texts = models.PositiveIntegerField()
+    sentiment = models.FloatField(null=True, blank=True, help_text=_("Mean sentiment of these texts."))
 
     class Meta:
         indexes = [models.Index(fields=["agency", "theme", "neighbourhood", "month"])]

@@ -1,4 +1,4 @@
-from . import monthly_views, views
+from . import monthly_views, text_views, views
 
 app_name = "insights"
-urlpatterns = views.urlpatterns + monthly_views.urlpatterns
+urlpatterns = views.urlpatterns + monthly_views.urlpatterns + text_views.urlpatterns

@@ -23,7 +23,9 @@ def trust_dashboard(request: HttpRequest) -> HttpResponse:
     measure = request.GET.get("measure", Measure.TRUST)
     board = figures.dashboard(request.agency, measure=measure, neighbourhood_slug=request.GET.get("neighbourhood", ""),
                               language=get_language() or "en", step=request.GET.get("by", "month"))
-    return render(request, "insights/dashboard.html", {"board": board, "measures": figures.measure_labels()})
+    worries = figures.worries(request.agency, request.GET.get("neighbourhood", ""))
+    return render(request, "insights/dashboard.html", {"board": board, "measures": figures.measure_labels(),
+                                                       "worries": worries})
 
 
 @require_safe

@@ -22,10 +22,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from commonbeat.accounts.roles import Action, can
 from commonbeat.core import audit
 from commonbeat.core.models import Agency, Officer
-from commonbeat.core.redaction import redact
 from commonbeat.core.tenancy import scoped
 from commonbeat.feedback.models import Kind as ReportKind
 from commonbeat.feedback.models import Report
+from commonbeat.insights.text.redaction import redact
 
 from .models import (
     Award,
@@ -155,7 +155,8 @@ def share_story(actor, agency: Agency, submission: StorySubmission, *, token: st
 
 def redacted_submission(story: Story) -> tuple[str, str]:
     """The resident's title and text with personal details redacted: what the moderator starts from."""
-    return redact(story.submitted_title), redact(story.submitted_text)
+    return (redact(story.submitted_title, agency=story.agency),
+            redact(story.submitted_text, agency=story.agency))
 
 
 def _story_links(agency: Agency, details: dict) -> dict:

@@ -174,7 +174,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Two task backends: "default" for what residents wait on (acknowledgements, e-mails), "text" for the text models
+# (triage suggestions, text analysis, themes), so a slow model never holds up a resident's acknowledgement. In
+# production each has its own `db_worker` (`--backend text` for the second).
+IMMEDIATE_TASKS = "django_tasks.backends.immediate.ImmediateBackend"
+TASKS = {"default": {"BACKEND": IMMEDIATE_TASKS}, "text": {"BACKEND": IMMEDIATE_TASKS, "QUEUES": ["text"]}}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -26,7 +26,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+         "text": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["text"]}}
 
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     STORAGES = {

@@ -17,3 +17,7 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": None}  # in memory
+
+# The text models' tasks are only recorded: a test that wants suggestions or themes calls the service itself, so
+# filing a report in a test does not load a language model.
+TASKS = {**TASKS, "text": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["text"]}}  # noqa: F405

@@ -7,10 +7,8 @@ asked for it, with what was typed kept. Applicants' names and e-mail addresses a
 pages, which are not cached.
 """
 
-from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -54,17 +52,8 @@ run_meetings = staff_required(Action.RUN_BOARD_MEETINGS)
 respond_to = staff_required(Action.RESPOND_TO_RECOMMENDATIONS)
 
 
-def board_staff(view):
-    """Anyone with a part in boards: managing them, running their meetings, or answering recommendations."""
-
-    @staff_required(Action.USE_CONSOLE)
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not any(can(request.user, request.agency, action) for action in BOARD_ACTIONS):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Anyone with a part in boards: managing them, running their meetings, or answering recommendations.
+board_staff = staff_required(*BOARD_ACTIONS)
 
 
 def _may(request) -> dict:

@@ -20,13 +20,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from commonbeat.accounts.access import staff_required
 from commonbeat.accounts.roles import Action, can
 from commonbeat.core.tenancy import scoped
+from commonbeat.insights.models import TriageSuggestion
 
 from .. import services
 from ..early_intervention import OPEN_STATUSES
@@ -238,6 +239,37 @@ def _finding_panel(report: Report, allegation: Allegation, number: int, form: fo
                  reverse("feedback:staff_finding", args=[report.id, allegation.id]))
 
 
+@dataclass
+class SuggestionBox:
+    """What the model suggests for a report, for those who triage: open suggestions with whether each can be
+    accepted now, the reports already linked as the same incident, and why there are none when the model is
+    unavailable."""
+
+    categories: list = field(default_factory=list)
+    duplicates: list = field(default_factory=list)
+    linked: list = field(default_factory=list)
+    unavailable: str = ""
+
+
+def _suggestion_box(report: Report) -> SuggestionBox:
+    from commonbeat.insights.text import embeddings, triage
+
+    rows = list(scoped(TriageSuggestion, report.agency).filter(report=report)
+                .select_related("category", "similar_report", "report").order_by("-confidence"))
+    box = SuggestionBox()
+    for row in rows:
+        row.may_accept = triage.may_accept(row)
+        row.label = row.category.label(get_language()) if row.category else row.similar_report.reference
+        row.percent = round(row.confidence * 100)
+        if row.status == TriageSuggestion.Status.OPEN:
+            (box.categories if row.kind == TriageSuggestion.Kind.CATEGORY else box.duplicates).append(row)
+        elif row.status == TriageSuggestion.Status.ACCEPTED and row.kind == TriageSuggestion.Kind.DUPLICATE:
+            box.linked.append(row)
+    if not rows and not embeddings.available():
+        box.unavailable = embeddings.failure()
+    return box
+
+
 def _render_case(request, report: Report, *, bound: Panel | None = None, identity=None, status=200):
     user, agency = request.user, request.agency
     allegations = list(report.allegations.select_related("category", "officer", "finding"))
@@ -275,6 +307,7 @@ def _render_case(request, report: Report, *, bound: Panel | None = None, identit
         "may_see_identity": services.may_see_identity(user, report),
         "identity": identity,
         "overdue": overdue_label(report, timezone.now()),
+        "suggestions": _suggestion_box(report) if can(user, agency, Action.TRIAGE_REPORTS) else None,
     }, status=status)
     if identity is not None:
         patch_cache_control(response, private=True, no_store=True)
@@ -332,6 +365,27 @@ def record_finding(request, report_id, allegation_id):
                     lambda: services.record_finding(request.user, allegation, panel.form.cleaned_data["finding"],
                                                     panel.form.cleaned_data["reason"]),
                     gettext_lazy("The finding is recorded."))
+
+
+@staff_required(Action.TRIAGE_REPORTS)
+@require_POST
+def suggestion_decision(request, report_id, suggestion_id, decision):
+    """Accept or dismiss one of the model's suggestions for the case."""
+    from commonbeat.insights.text import triage
+
+    report = _report(request, report_id)
+    suggestion = get_object_or_404(scoped(TriageSuggestion, request.agency), report=report, pk=suggestion_id)
+    decide = {"accept": triage.accept_suggestion, "dismiss": triage.dismiss_suggestion}.get(decision)
+    if decide is None:
+        raise Http404
+    try:
+        decide(request.user, request.agency, suggestion)
+    except triage.TriageError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The suggestion is accepted.") if decision == "accept"
+                         else _("The suggestion is dismissed."))
+    return redirect("feedback:staff_report", report_id=report.id)
 
 
 @staff_required(Action.READ_CASES)
@@ -511,6 +565,8 @@ urlpatterns = [
     path("console/reports/<int:report_id>/allegations/<int:allegation_id>/finding/", record_finding,
          name="staff_finding"),
     path("console/reports/<int:report_id>/attachments/<int:attachment_id>/", attachment, name="staff_attachment"),
+    path("console/reports/<int:report_id>/suggestions/<int:suggestion_id>/<slug:decision>/", suggestion_decision,
+         name="staff_suggestion"),
     path("console/early-intervention/", alerts, name="alerts"),
     path("console/early-intervention/policies/", alert_policies, name="alert_policies"),
     path("console/early-intervention/policies/new/", alert_policy_new, name="alert_policy_new"),

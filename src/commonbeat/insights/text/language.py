@@ -1,22 +1,30 @@
-"""The language of a text, from lingua's models (shipped in the package)."""
+"""The language of a text, from lingua's models (shipped in the package; nothing is downloaded)."""
 
-from functools import cache
+import threading
 
 from lingua import Language, LanguageDetectorBuilder
 
 LANGUAGES = {Language.ENGLISH: "en", Language.SPANISH: "es"}
 MIN_CONFIDENCE = 0.6
+MIN_LETTERS = 3
+
+_lock = threading.Lock()
+_built = None
 
 
-@cache
 def _detector():
-    return LanguageDetectorBuilder.from_languages(*LANGUAGES).with_preloaded_language_models().build()
+    global _built
+    if _built is None:
+        with _lock:
+            if _built is None:
+                _built = LanguageDetectorBuilder.from_languages(*LANGUAGES).with_preloaded_language_models().build()
+    return _built
 
 
 def detect(text: str) -> str:
-    """"en" or "es", or "" when the text is too short or too mixed to tell."""
+    """"en" or "es", or "" when the text is empty, too short or too mixed to tell."""
     text = (text or "").strip()
-    if not text:
+    if sum(character.isalpha() for character in text) < MIN_LETTERS:
         return ""
     values = _detector().compute_language_confidence_values(text)
     best = values[0]

@@ -20,10 +20,10 @@ from commonbeat.accounts.access import staff_required
 from commonbeat.accounts.roles import Action, can
 from commonbeat.core.caching import private
 from commonbeat.core.models import Officer
-from commonbeat.core.redaction import found
 from commonbeat.core.submissions import create_once, run_form
 from commonbeat.core.tenancy import scoped
 from commonbeat.core.texts import current_language
+from commonbeat.insights.text.redaction import kinds as found
 
 from .. import services
 from ..forms import (

@@ -14,9 +14,9 @@ from commonbeat.accounts.models import Membership, User
 from commonbeat.accounts.roles import Role
 from commonbeat.core import audit
 from commonbeat.core.models import Neighbourhood, Officer
-from commonbeat.core.redaction import redact
 from commonbeat.core.seeding import SeedContext
 from commonbeat.core.tenancy import scoped
+from commonbeat.insights.text.redaction import redact
 
 from ..models import (
     Acknowledgement,
@@ -309,7 +309,7 @@ def seed(context: SeedContext) -> None:
     for offset, (text, first_name, status, answer, reason) in enumerate(OPEN_DRAFT_COMMENTS):
         sent = moment(8 - offset, 9 + offset)
         comments.append(PolicyComment(
-            agency=agency, version=open_draft, original_text=text, published_text=redact(text),
+            agency=agency, version=open_draft, original_text=text, published_text=redact(text, agency=agency),
             first_name=first_name, neighbourhood=rng.choice(neighbourhoods) if first_name else None,
             status=status, rejection_reason=reason, submitted_at=sent,
             moderated_at=sent + timedelta(hours=20) if status != CommentStatus.PENDING else None,
@@ -317,7 +317,7 @@ def seed(context: SeedContext) -> None:
     for offset, (text, first_name, answer) in enumerate(CLOSED_DRAFT_COMMENTS):
         sent = moment(70 - offset * 9, 11)
         comments.append(PolicyComment(
-            agency=agency, version=closed_draft, original_text=text, published_text=redact(text),
+            agency=agency, version=closed_draft, original_text=text, published_text=redact(text, agency=agency),
             first_name=first_name, neighbourhood=rng.choice(neighbourhoods), status=CommentStatus.APPROVED,
             submitted_at=sent, moderated_at=sent + timedelta(days=1), answer=answer,
             answered_at=sent + timedelta(days=5), language="es" if text.startswith("La ") else "en"))

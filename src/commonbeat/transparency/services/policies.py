@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from commonbeat.accounts.roles import Action, can
 from commonbeat.core import audit
 from commonbeat.core.models import Agency, Neighbourhood, Officer
-from commonbeat.core.redaction import redact
 from commonbeat.core.tenancy import officer_of, scoped
+from commonbeat.insights.text.redaction import redact
 
 from ..models import (
     Acknowledgement,
@@ -317,7 +317,7 @@ def submit_comment(agency: Agency, version: PolicyVersion, *, text: str, first_n
     try:
         with transaction.atomic():
             comment = PolicyComment.objects.create(
-                agency=agency, version=version, original_text=text, published_text=redact(text),
+                agency=agency, version=version, original_text=text, published_text=redact(text, agency=agency),
                 first_name=(first_name or "").strip()[:40], neighbourhood=neighbourhood, language=language[:8],
                 submitted_at=timezone.now(), idempotency_key=idempotency_key or None)
             audit.record("transparency.policy_comment_received", actor=RESIDENT, agency=agency, target=comment,
@@ -340,14 +340,14 @@ def approve_comment(actor, comment: PolicyComment, *, published_text: str) -> Po
     detail the moderator left in by mistake is still hidden."""
     _require(actor, comment.agency, Action.MODERATE_COMMENTS)
     comment = _pending(comment)
-    text = redact((published_text or "").strip())
+    text = redact((published_text or "").strip(), agency=comment.agency)
     if not text:
         raise PolicyError(_("The published text cannot be empty. Reject the comment instead."))
     comment.status, comment.published_text = CommentStatus.APPROVED, text
     comment.moderated_at, comment.moderated_by = timezone.now(), actor
     comment.save(update_fields=["status", "published_text", "moderated_at", "moderated_by"])
     audit.record("transparency.policy_comment_approved", actor=actor, agency=comment.agency, target=comment,
-                 changes={"edited": text != redact(comment.original_text)})
+                 changes={"edited": text != redact(comment.original_text, agency=comment.agency)})
     return comment
 
 

@@ -1,0 +1,2 @@
+-- The bare INSERT of the intake benchmark, run by pgbench with 32 clients (the same row the bare view writes).
+INSERT INTO bench_insert (key, body) VALUES ('pgbench-' || gen_random_uuid(), '{"kind":"complaint","narrative":"Report pgbench: the officer at the corner of Harbour Street and 3rd Avenue would not listen and told me to move on.","location_text":"Harbour Street and 3rd Avenue","email":"resident-pgbench@example.org","consent_to_contact":true,"language":"en"}');
