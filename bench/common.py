@@ -110,6 +110,32 @@ def psql(sql: str, database: str = "postgres") -> str:
     return result.stdout.strip()
 
 
+def retry(action, attempts: int = 5):
+    """Run action(); on a dropped database connection (PostgreSQL restarted) wait and try again."""
+    from django.db import InterfaceError, OperationalError, connection
+
+    for attempt in range(attempts):
+        try:
+            return action()
+        except (OperationalError, InterfaceError) as error:
+            if attempt == attempts - 1:
+                raise
+            log(f"database connection lost ({error.__class__.__name__}); retrying in 5 s")
+            connection.close()
+            time.sleep(5)
+    return None
+
+
+def setup_django(database_url: str) -> None:
+    """Django in this process, on the given database, with the development settings (tasks run at once)."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonbeat.settings.development")
+    sys.path.insert(0, str(PROJECT / "src"))
+    import django
+
+    django.setup()
+
+
 def create_database(name: str) -> str:
     """A new, empty scratch database (any old one of that name is dropped first); returns its URL."""
     drop_database(name)

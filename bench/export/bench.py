@@ -30,8 +30,12 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+sys.path[0] = str(PROJECT)  # the bench package, not this script's folder
+
+from bench import common  # noqa: E402
+from bench.common import log, psql, retry, setup_django  # noqa: E402
+
 DATABASE = "bench_export"
-PG = ["-h", "127.0.0.1", "-U", "postgres"]
 URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 SIZES = {"small": 250_000, "large": 1_000_000}
 SLUG = "complaint-allegations"
@@ -44,46 +48,12 @@ FINDINGS = [("sustained", True), ("not-sustained", False), ("exonerated", False)
 STATUSES = ["received", "triaged", "assigned", "investigating", "review", "closed"]
 
 
-def log(message: str) -> None:
-    print(f"[export {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def psql(sql: str, database: str = "postgres") -> str:
-    return subprocess.run(["psql", *PG, "-d", database, "-Atc", sql], check=True, capture_output=True,  # noqa: S603,S607
-                          text=True).stdout.strip()
-
-
-def retry(action, attempts: int = 5):
-    """Run action(); on a dropped connection (PostgreSQL restarted by someone else) wait and try again."""
-    from django.db import InterfaceError, OperationalError, connection
-
-    for attempt in range(attempts):
-        try:
-            return action()
-        except (OperationalError, InterfaceError) as error:
-            if attempt == attempts - 1:
-                raise
-            log(f"database connection lost ({error.__class__.__name__}); retrying in 5 s")
-            connection.close()
-            time.sleep(5)
-    return None
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonbeat.settings.development")
-    sys.path.insert(0, str(PROJECT / "src"))
-    import django
-
-    django.setup()
-
-
 def cached() -> bool:
     if psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'") != "1":
         return False
     try:
         return psql("SELECT version, seed FROM bench_meta", DATABASE) == f"{DATA_VERSION}|{SEED}"
-    except subprocess.CalledProcessError:
+    except RuntimeError:  # no bench_meta table: not a database this benchmark built
         return False
 
 
@@ -174,7 +144,7 @@ def memory_mb(field: str) -> float:
 
 
 def export_child(agency_slug: str) -> None:
-    setup_django()
+    setup_django(URL)
     from unittest import mock
 
     from django.test import RequestFactory
@@ -226,7 +196,7 @@ def copy_reference(agency_slug: str) -> dict:
     ) TO STDOUT WITH (FORMAT csv, HEADER)"""
     started = time.perf_counter()
     with open(os.devnull, "w") as sink:
-        subprocess.run(["psql", *PG, "-d", DATABASE, "-c", query], check=True, stdout=sink)  # noqa: S603,S607
+        subprocess.run(["psql", common.pg_url(DATABASE), "-c", query], check=True, stdout=sink)  # noqa: S603,S607
     seconds = time.perf_counter() - started
     rows = int(psql(query.replace("COPY (", "SELECT count(*) FROM (").split(") TO STDOUT")[0] + ") AS q",
                     DATABASE))
@@ -243,7 +213,7 @@ def main() -> None:
         export_child(args.child)
         return
     total_started = time.perf_counter()
-    setup_django()
+    setup_django(URL)
     reused = not args.fresh and cached()
     generation = None
     if reused:

@@ -4,6 +4,8 @@
 -- counts; with a references file, the reference of every report acknowledged with a 2xx is written there
 -- (the benchmark then checks that each one is in the database).
 
+dofile("bench/wrk_summary.lua")
+
 local threads = {}
 
 function setup(thread)
@@ -46,34 +48,15 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local total_ok, total_bad, by_status = 0, 0, {}
   local file_name = threads[1]:get("references_file")
-  local out = (file_name and file_name ~= "") and io.open(file_name, "w") or nil
-  for _, thread in ipairs(threads) do
-    total_ok = total_ok + thread:get("ok")
-    total_bad = total_bad + thread:get("non2xx")
-    for status, count in pairs(thread:get("statuses")) do
-      by_status[status] = (by_status[status] or 0) + count
-    end
-    if out then
+  if file_name and file_name ~= "" then
+    local out = io.open(file_name, "w")
+    for _, thread in ipairs(threads) do
       for _, reference in ipairs(thread:get("references")) do
         out:write(reference, "\n")
       end
     end
-  end
-  if out then
     out:close()
   end
-  local status_json = {}
-  for status, count in pairs(by_status) do
-    status_json[#status_json + 1] = string.format('"%s":%d', status, count)
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'WRK_JSON {"requests":%d,"duration_us":%d,"bytes":%d,"p50_ms":%.3f,"p90_ms":%.3f,"p99_ms":%.3f,'
-    .. '"max_ms":%.3f,"mean_ms":%.3f,"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},'
-    .. '"ok":%d,"non2xx":%d,"non2xx_by_status":{%s}}\n',
-    summary.requests, summary.duration, summary.bytes, latency:percentile(50) / 1000,
-    latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000, latency.mean / 1000,
-    e.connect, e.read, e.write, e.status, e.timeout, total_ok, total_bad, table.concat(status_json, ",")))
+  write_summary(summary, latency, threads)
 end

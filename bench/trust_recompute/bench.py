@@ -25,7 +25,6 @@ Writes bench/trust_recompute/result.json. Needs Rscript with the survey package 
 import argparse
 import csv
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -38,8 +37,10 @@ PROJECT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 # The script's own folder holds a bench.py: import the bench package (bench/common.py) from the project instead.
 sys.path[0] = str(PROJECT)
+from bench import common  # noqa: E402
+from bench.common import log, psql, retry, setup_django  # noqa: E402
+
 DATABASE = "bench_trust_recompute"
-PG = ["-h", "127.0.0.1", "-U", "postgres"]
 URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 CONNINFO = f"host=127.0.0.1 port=5432 user=postgres dbname={DATABASE}"
 NEIGHBOURHOODS = 100
@@ -62,40 +63,6 @@ RACE_PROPENSITY = [0.6, 1.35, 0.7, 0.9, 0.85]
 AGE_EFFECT = [-1.2, -0.5, 0.3, 1.0]
 GENDER_EFFECT = [0.2, -0.2, -0.6]
 RACE_EFFECT = [-0.8, 0.6, -1.5, 0.2, -0.3]
-
-
-def log(message: str) -> None:
-    print(f"[trust_recompute {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def retry(action, attempts: int = 5):
-    """Run action(); on a dropped connection (another engineer restarting PostgreSQL) wait and try again."""
-    from django.db import InterfaceError, OperationalError, connection
-
-    for attempt in range(attempts):
-        try:
-            return action()
-        except (OperationalError, InterfaceError) as error:
-            if attempt == attempts - 1:
-                raise
-            log(f"database connection lost ({error.__class__.__name__}); retrying in 5 s")
-            connection.close()
-            time.sleep(5)
-    return None
-
-
-def psql(sql: str, database: str = "postgres") -> str:
-    return subprocess.run(["psql", *PG, "-d", database, "-Atc", sql], check=True, capture_output=True,  # noqa: S603,S607
-                          text=True).stdout.strip()
-
-
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonbeat.settings.development")
-    sys.path.insert(0, str(PROJECT / "src"))
-    import django
-
-    django.setup()
 
 
 # ---------------------------------------------------------------- the data
@@ -225,7 +192,6 @@ def build_database(responses: int) -> None:
     from django.db import connections
 
     connections.close_all()
-    from bench import common
 
     started = time.perf_counter()
     _, how = common.postgres_database(DATABASE, scale=None)  # the migrated schema, from var/bench/ when kept there
@@ -296,7 +262,7 @@ def cached(responses: int) -> bool:
         return False
     try:
         meta = psql("SELECT version, responses, seed FROM bench_meta", DATABASE)
-    except subprocess.CalledProcessError:
+    except RuntimeError:  # no bench_meta table: not a database this benchmark built
         return False
     return meta == f"{DATA_VERSION}|{responses}|{SEED}"
 
@@ -311,7 +277,7 @@ def peak_rss_mb() -> float:
 
 
 def recompute_child() -> None:
-    setup_django()
+    setup_django(URL)
     from commonbeat.core.models import Agency
     from commonbeat.insights import services
 
@@ -420,7 +386,7 @@ def main() -> None:
     if not shutil.which("Rscript"):
         sys.exit("Rscript is missing: apt-get install -y r-base-core r-cran-survey")
     total_started = time.perf_counter()
-    setup_django()
+    setup_django(URL)
     reused = not args.fresh and cached(args.responses)
     generation_seconds = None
     if reused:

@@ -10,6 +10,7 @@ The world is Beta's (tests/core/test_isolation.py builds it) and every request g
 
 import importlib
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -192,17 +193,25 @@ class World:
     calls: list
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """Beta's world, built once for the module and rolled back at its end."""
+@contextmanager
+def built_beta(django_db_blocker):
+    """Beta's world (and an empty Alpha), for a module-scoped fixture: yields Beta, its admin, the admin's API
+    token and the token's secret, and rolls everything back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         make_agency("alpha", "alpha.test", west=-90.0)
         beta = make_agency("beta", HOST, west=-80.0)
         beta_admin = make_user(beta, Role.AGENCY_ADMIN, "beta_admin")
         token, secret = beta_world(beta, beta_admin)
         more_of_beta(beta, beta_admin)
-        yield World(beta, beta_admin, secret, plan(beta, beta_admin, token))
+        yield beta, beta_admin, token, secret
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Beta's world, built once for the module and rolled back at its end."""
+    with built_beta(django_db_blocker) as (beta, beta_admin, token, secret):
+        yield World(beta, beta_admin, secret, plan(beta, beta_admin, token))
 
 
 def fetch(client: Client, call: Call, method: str, **extra) -> Answer:

@@ -89,7 +89,18 @@ def test_a_suggestion_of_another_report_is_not_found(agency, cast, case):
 def test_the_page_says_why_when_the_model_is_unavailable(agency, cast, monkeypatch):
     feedback.settings_for(agency)
     report = file(agency, "An officer pushed me outside the grocery store.")
-    monkeypatch.setattr(embeddings, "available", lambda: False)
-    monkeypatch.setattr(embeddings, "failure", lambda: "OSError: model files are missing")
+    monkeypatch.setattr(embeddings, "failure_without_loading", lambda: "OSError: model files are missing")
     body = signed_in_client(cast[Role.INVESTIGATOR]).get(f"/console/reports/{report.id}/").content.decode()
     assert "Suggestions are unavailable" in body and "model files are missing" in body
+
+
+def test_the_case_page_never_loads_the_model_in_the_web_process(agency, cast, monkeypatch):
+    feedback.settings_for(agency)
+    report = file(agency, "An officer pushed me outside the grocery store.")
+
+    def load():
+        raise AssertionError("the web process loaded the embedding model")
+
+    monkeypatch.setattr(embeddings, "_load", load)
+    response = signed_in_client(cast[Role.INVESTIGATOR]).get(f"/console/reports/{report.id}/")
+    assert response.status_code == 200 and "Suggestions" in response.content.decode()

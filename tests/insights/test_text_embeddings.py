@@ -37,3 +37,14 @@ def test_a_model_that_cannot_load_is_reported_not_raised(monkeypatch):
     assert embeddings.failure() == "OSError: model files missing"
     with pytest.raises(embeddings.ModelUnavailable, match="model files missing"):
         embeddings.encode(["anything"])
+
+
+def test_a_missing_package_is_told_without_loading_the_model(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(embeddings, "_model", None)
+    monkeypatch.setattr(embeddings, "_failure", "")
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "sentence_transformers" else real(name, *args))
+    assert "sentence_transformers" in embeddings.failure_without_loading()

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import resolve
 
@@ -20,9 +19,9 @@ from commonbeat.core.models import Officer
 from commonbeat.feedback import services as feedback
 from commonbeat.feedback.models import AllegationCategory, Classification, FindingType, Kind, Report, Status
 
-from ..core.test_every_route import HOST, PUBLIC_ACCOUNT_PAGES, is_staff_page, more_of_beta
-from ..core.test_isolation import all_routes, beta_world, route_args
-from ..factories import make_agency, make_user, signed_in_client
+from ..core.test_every_route import HOST, PUBLIC_ACCOUNT_PAGES, built_beta, is_staff_page
+from ..core.test_isolation import all_routes, route_args
+from ..factories import make_user, signed_in_client
 
 pytestmark = pytest.mark.django_db
 
@@ -138,17 +137,11 @@ def api_calls(beta, admin) -> list[tuple[str, str, dict, tuple[Action, ...]]]:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        make_agency("alpha", "alpha.test", west=-90.0)
-        beta = make_agency("beta", HOST, west=-80.0)
-        beta_admin = make_user(beta, Role.AGENCY_ADMIN, "beta_admin")
-        token, _ = beta_world(beta, beta_admin)
-        more_of_beta(beta, beta_admin)
+    with built_beta(django_db_blocker) as (beta, beta_admin, token, _secret):
         users = {role: make_user(beta, role, f"matrix_{role.value}") for role in Role}
         secrets = {role: accounts.issue_api_token(beta_admin, beta, name=f"matrix {role.value}", user=user)[1]
                    for role, user in users.items()}
         yield World(beta, users, secrets, staff_routes(route_args(beta_admin, token)), api_calls(beta, beta_admin))
-        transaction.set_rollback(True)
 
 
 def allowed(world: World, role: Role, actions: tuple[Action, ...]) -> bool:

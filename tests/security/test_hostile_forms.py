@@ -13,17 +13,14 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commonbeat.accounts.roles import Role
 from commonbeat.feedback.models import Attachment, Report
 
-from ..core.test_every_route import HOST, PUBLIC_ACCOUNT_PAGES, is_staff_page, more_of_beta
-from ..core.test_isolation import all_routes, beta_world, route_args
-from ..factories import make_agency, make_user
+from ..core.test_every_route import HOST, PUBLIC_ACCOUNT_PAGES, built_beta, is_staff_page
+from ..core.test_isolation import all_routes, route_args
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +67,8 @@ def public_forms(client: Client, arguments: dict) -> list[PublicForm]:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        make_agency("alpha", "alpha.test", west=-90.0)
-        beta = make_agency("beta", HOST, west=-80.0)
-        beta_admin = make_user(beta, Role.AGENCY_ADMIN, "beta_admin")
-        token, _ = beta_world(beta, beta_admin)
-        more_of_beta(beta, beta_admin)
+    with built_beta(django_db_blocker) as (_beta, beta_admin, token, _secret):
         yield World(public_forms(Client(HTTP_HOST=HOST), route_args(beta_admin, token)))
-        transaction.set_rollback(True)
 
 
 def stranger() -> Client:

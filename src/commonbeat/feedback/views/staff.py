@@ -265,8 +265,8 @@ def _suggestion_box(report: Report) -> SuggestionBox:
             (box.categories if row.kind == TriageSuggestion.Kind.CATEGORY else box.duplicates).append(row)
         elif row.status == TriageSuggestion.Status.ACCEPTED and row.kind == TriageSuggestion.Kind.DUPLICATE:
             box.linked.append(row)
-    if not rows and not embeddings.available():
-        box.unavailable = embeddings.failure()
+    if not rows:
+        box.unavailable = embeddings.failure_without_loading()
     return box
 
 

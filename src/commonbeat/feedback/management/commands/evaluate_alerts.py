@@ -5,7 +5,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from commonbeat.core.models import Agency
+from commonbeat.core.management.agencies import chosen_agencies
 from commonbeat.feedback import early_intervention
 
 
@@ -25,11 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, agency=None, as_of=None, **options):
         as_of = _day(as_of) if as_of else None
-        agencies = Agency.objects.order_by("slug")
-        if agency:
-            agencies = agencies.filter(slug=agency)
-            if not agencies.exists():
-                raise CommandError(_("There is no agency %(slug)s.") % {"slug": agency})
+        agencies = chosen_agencies(agency)
         total = 0
         for each in agencies:
             raised = early_intervention.evaluate(each, as_of)

@@ -2,10 +2,10 @@
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from commonbeat.core.models import Agency
+from commonbeat.core.management.agencies import chosen_agencies
 from commonbeat.insights.text import analysis, embeddings
 
 
@@ -20,11 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=256)
 
     def handle(self, *args, agency=None, limit=None, rerun=False, batch_size=256, **options):
-        agencies = Agency.objects.order_by("slug")
-        if agency:
-            agencies = agencies.filter(slug=agency)
-            if not agencies.exists():
-                raise CommandError(_("There is no agency %(slug)s.") % {"slug": agency})
+        agencies = chosen_agencies(agency)
         if not embeddings.available():
             self.stderr.write(_("The embedding model could not be loaded (%(reason)s); texts are stored without "
                                 "embeddings.") % {"reason": embeddings.failure()})

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from commonbeat.core.models import Agency
+from commonbeat.core.management.agencies import chosen_agencies
 from commonbeat.insights import services
 from commonbeat.insights.forms import parse_month
 from commonbeat.insights.monthly import last_full_month
@@ -24,11 +24,7 @@ class Command(BaseCommand):
             asked = parse_month(month)
             if asked is None:
                 raise CommandError(_("Give the month as YYYY-MM, for example 2026-10."))
-        agencies = Agency.objects.order_by("slug")
-        if agency:
-            agencies = agencies.filter(slug=agency)
-            if not agencies.exists():
-                raise CommandError(_("There is no agency %(slug)s.") % {"slug": agency})
+        agencies = chosen_agencies(agency)
         for each in agencies:
             chosen = asked or last_full_month(each)
             try:

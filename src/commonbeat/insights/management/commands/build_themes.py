@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from commonbeat.core.models import Agency
+from commonbeat.core.management.agencies import chosen_agencies
 from commonbeat.insights.models import ThemeRun
 from commonbeat.insights.text import topics
 
@@ -18,11 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, agency=None, months=12, **options):
         if months < 1:
             raise CommandError(_("--months must be at least 1."))
-        agencies = Agency.objects.order_by("slug")
-        if agency:
-            agencies = agencies.filter(slug=agency)
-            if not agencies.exists():
-                raise CommandError(_("There is no agency %(slug)s.") % {"slug": agency})
+        agencies = chosen_agencies(agency)
         for each in agencies:
             start, end = topics.last_full_months(each, months)
             run = topics.build_themes(each, start, end)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commonbeat.core.models import Agency
+from commonbeat.core.management.agencies import chosen_agencies
 from commonbeat.core.tenancy import scoped
 from commonbeat.feedback.models import Report
 from commonbeat.insights.text import embeddings, triage
@@ -24,11 +24,7 @@ class Command(BaseCommand):
                             help="Also reports that already have suggestions (their open ones are replaced).")
 
     def handle(self, *args, agency=None, since=14, rerun=False, **options):
-        agencies = Agency.objects.order_by("slug")
-        if agency:
-            agencies = agencies.filter(slug=agency)
-            if not agencies.exists():
-                raise CommandError(_("There is no agency %(slug)s.") % {"slug": agency})
+        agencies = chosen_agencies(agency)
         if not embeddings.available():
             raise CommandError(_("The text model could not be loaded: %(reason)s") % {"reason": embeddings.failure()})
         cutoff = timezone.now() - timedelta(days=since)

@@ -1,9 +1,9 @@
 """Rebuild the open data snapshots: run on a schedule (e.g. nightly from cron) for every agency or one."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from commonbeat.core.models import Agency
+from commonbeat.core.management.agencies import chosen_agencies
 from commonbeat.transparency.services import opendata
 
 
@@ -14,11 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--agency", metavar="SLUG", help="Only this agency (default: every agency).")
 
     def handle(self, *args, agency=None, **options):
-        agencies = Agency.objects.order_by("slug")
-        if agency:
-            agencies = agencies.filter(slug=agency)
-            if not agencies.exists():
-                raise CommandError(_("There is no agency %(slug)s.") % {"slug": agency})
+        agencies = chosen_agencies(agency)
         for each in agencies:
             built = opendata.rebuild_agency(each)
             rows = sum(dataset.row_count or 0 for dataset in built)
