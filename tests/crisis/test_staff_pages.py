@@ -65,7 +65,7 @@ def test_an_officer_records_a_response_from_the_form_once(cast, agency):
     client = signed_in_client(cast[Role.OFFICER])
     form = client.get("/console/crisis/responses/new/")
     token = form.context["form"].initial["submission_token"]
-    yesterday = timezone.localdate() - timedelta(days=1)
+    yesterday = agency.today() - timedelta(days=1)
     data = {"submission_token": token, "day": yesterday.isoformat(), "at": "21:15", "call_type": "suicide_risk",
             "officers": [officer.pk], "clinicians": [clinician.pk], "minutes_on_scene": "50",
             "outcomes": ["voluntary_transport"], "notes": "Calm by the end."}

@@ -70,8 +70,8 @@ def test_the_command_sends_the_reminders(cast, partner, capsys):
 
 def test_agreements_expiring_soon_are_highlighted_in_the_console(cast, partner):
     Agreement.objects.create(agency=partner.agency, partner=partner, title="Soon MOU", signed_on=date(2020, 1, 1),
-                             expires_on=date.today() + timedelta(days=20))
+                             expires_on=partner.agency.today() + timedelta(days=20))
     Agreement.objects.create(agency=partner.agency, partner=partner, title="Later MOU", signed_on=date(2020, 1, 1),
-                             expires_on=date.today() + timedelta(days=400))
+                             expires_on=partner.agency.today() + timedelta(days=400))
     page = signed_in_client(cast[Role.ENGAGEMENT_STAFF]).get(reverse("partners:staff_agreements")).content.decode()
     assert page.count(">Expiring soon</span>") == 1 and "20 days left" in page and "In force" in page

@@ -4,6 +4,7 @@ the officer sees the loop close. Only the partner's own staff can handle its ref
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from commonbeat.accounts.roles import Role
 from commonbeat.core.models import AuditEvent
@@ -53,7 +54,7 @@ def test_an_officer_refers_a_person_through_the_form(agency, cast, partner):
     referral = Referral.objects.get()
     assert referral.status == ReferralStatus.SENT and referral.consent_recorded
     assert referral.partner == partner and referral.referred_by == cast[Role.OFFICER]
-    assert (referral.due_on - referral.created_at.date()).days == 7
+    assert (referral.due_on - timezone.localtime(referral.created_at, agency.zone).date()).days == 7
     assert "Rosalind" in response.content.decode()
 
 

@@ -22,9 +22,13 @@ class SeedContext:
     agency: Agency
     rng: random.Random
     scale: int = 1
-    today: date = field(default_factory=date.today)
+    today: date | None = None  # the agency's today, in its time zone, unless a caller fixes another day
     sign_ins: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, username, password)
     log: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.today is None:
+            self.today = self.agency.today()
 
 
 def seeding_modules() -> list:
