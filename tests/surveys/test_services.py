@@ -272,3 +272,14 @@ def test_another_agencys_admin_cannot_build_this_agencys_survey(survey, other_ad
         services.add_question(other_admin, survey, **bike_question())
     with pytest.raises(PermissionDenied):
         services.add_procedural_justice(other_admin, survey)
+
+
+@pytest.mark.parametrize("code", ["neighbourhood", "top_issue"])
+def test_an_answer_with_a_null_character_is_refused_not_stored(agency, staff, survey, code):
+    services.open_survey(staff, survey)
+    answers = {"neighbourhood": "alpha-north-end", "safety": 5, "respect": 5, "listen": 5, "top_issue": "Speeding"}
+    answers[code] = "alpha-north-end\x00" if code == "neighbourhood" else "Speed\x00ing"
+    with pytest.raises(services.AnswerErrors) as refused:
+        services.submit_response(agency, survey, answers)
+    assert refused.value.errors == {code: "Null characters are not allowed."}
+    assert not survey.responses.exists()

@@ -131,6 +131,8 @@ def neighbourhood_choices(agency: Agency, language: str) -> list[tuple[str, str]
 
 def _clean(question: Question, raw, agency: Agency):
     """(number, text, choices) for one answer, or raise ValueError with the message to show."""
+    if any("\x00" in str(value) for value in (raw if isinstance(raw, (list, tuple)) else [raw])):
+        raise ValueError(_("Null characters are not allowed."))  # PostgreSQL cannot store them in text
     if question.kind in (QuestionKind.SCALE_0_10, QuestionKind.AGREEMENT_5):
         top = 10 if question.kind == QuestionKind.SCALE_0_10 else 5
         bottom = 0 if question.kind == QuestionKind.SCALE_0_10 else 1
