@@ -96,6 +96,15 @@ def headline(result: dict) -> tuple[str, str]:
         slowest = min(pages.values(), key=lambda page: page["ok_rps"])
         return (f"slowest {slowest['path']} {rate(slowest['ok_rps'])}/s; worst p99 {worst['p99_ms']:.0f} ms",
                 f"/healthz {rate(reference['healthz']['ok_rps'])}/s")
+    if name == "trust_recompute":
+        return (f"{figures['responses']:,} responses recomputed in {figures['recompute_seconds']:.0f} s",
+                f"R survey {reference['scaled_to_2400_cells_seconds']:,.0f} s (scaled from "
+                f"{figures['sampled_cells']} cells)")
+    if name == "export":
+        large = figures["large"]
+        return (f"{large['rows']:,} rows at {rate(large['rows_per_second'])} rows/s, "
+                f"peak {large['peak_rss_mb']:.0f} MB",
+                f"COPY {rate(large['copy_rows_per_second'])} rows/s")
     if name == "sqlite_intake":
         return (f"{rate(figures['api']['ok_rps'])} reports/s, {figures['database_is_locked_in_log']} locked, "
                 f"{figures['api']['non2xx']} non-2xx", "–")

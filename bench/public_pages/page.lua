@@ -1,4 +1,4 @@
--- GET one page again and again. wrk ... -s page.lua URL
+-- GET one page again and again. wrk ... -s page.lua URL [-- fresh]
 -- done() prints one line "WRK_JSON {...}" with the latency distribution, the errors and the 2xx/non-2xx
 -- counts (wrk itself counts only statuses above 399 as errors; a redirect is not a page).
 
@@ -15,6 +15,11 @@ function init(args)
   non2xx = 0
   statuses = {}
   wrk.headers["Accept-Language"] = "en"
+  if args[1] == "fresh" then
+    -- A session cookie, as a signed-in visitor sends: the page is rendered for this request, not taken
+    -- from the public page cache.
+    wrk.headers["Cookie"] = "sessionid=bench-no-such-session"
+  end
 end
 
 function response(status, headers, body)

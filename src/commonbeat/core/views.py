@@ -8,12 +8,14 @@ from django.views.decorators.cache import never_cache
 
 from commonbeat.accounts.access import staff_required
 from commonbeat.accounts.roles import Action
+from commonbeat.core.caching import public_page
 
 from . import geo
 from .models import AuditEvent, AuditSeal, Neighbourhood, Officer
 from .tenancy import scoped
 
 
+@public_page
 def home(request):
     neighbourhoods = list(scoped(Neighbourhood, request.agency).order_by("name"))
     return render(request, "core/home.html", {

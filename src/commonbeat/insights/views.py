@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from commonbeat.core.caching import public_page
 from commonbeat.core.downloads import as_download
 
 from . import dashboard as figures
@@ -19,6 +20,7 @@ def _download(response: HttpResponse, request: HttpRequest, extension: str) -> H
 
 
 @require_safe
+@public_page
 def trust_dashboard(request: HttpRequest) -> HttpResponse:
     measure = request.GET.get("measure", Measure.TRUST)
     board = figures.dashboard(request.agency, measure=measure, neighbourhood_slug=request.GET.get("neighbourhood", ""),

@@ -223,6 +223,10 @@ CACHES = {
     )
 }
 
+# The busiest public pages are served from the cache for this many seconds to visitors without a session
+# (core/caching.py: public_page); 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+
 # How many proxies (load balancers) stand in front of the site and append to X-Forwarded-For. 0: use the
 # connection's address. Only used, hashed, for rate limits; never stored.
 COMMONBEAT_TRUSTED_PROXY_COUNT = int(os.environ.get("COMMONBEAT_TRUSTED_PROXY_COUNT", "0"))

@@ -11,6 +11,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 COMMONBEAT_ENCRYPTION_KEYS = ["r0Mt7bqfJ2oVVbXOQyFZmbLNTwQbcCzZAYLbmqgkA3c="]
 COMMONBEAT_DEMO = False
 AXES_ENABLED = True
+# Tests change data and read pages at once: the public page cache is on only in the tests of it.
+PUBLIC_PAGE_CACHE_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

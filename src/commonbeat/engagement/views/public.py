@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from commonbeat.boards import queries as board_queries
 from commonbeat.core import geo
+from commonbeat.core.caching import public_page
 from commonbeat.core.models import Neighbourhood
 from commonbeat.core.ratelimit import Limit, allow
 from commonbeat.core.tenancy import scoped
@@ -112,6 +113,7 @@ def _webcal(url: str) -> str:
 
 
 @require_safe
+@public_page
 def event_list(request: HttpRequest) -> HttpResponse:
     language, now = current_language(), timezone.now()
     form = _filter_form(request)
@@ -155,6 +157,7 @@ def _month(asked: str, today: date) -> tuple[date, str]:
 
 
 @require_safe
+@public_page
 def calendar_month(request: HttpRequest) -> HttpResponse:
     language, now = current_language(), timezone.now()
     agency, zone = request.agency, request.agency.zone

@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from commonbeat.core.caching import public_page
 from commonbeat.core.downloads import as_download
 
 from ..statistics import CSV_COLUMNS, DEFAULT_MONTHS, PERIOD_CHOICES, Figures, Period, as_json, complaint_figures
@@ -34,6 +35,7 @@ def _download_headers(response: HttpResponse, figures: Figures, extension: str) 
 
 
 @require_safe
+@public_page
 def complaint_statistics(request: HttpRequest) -> HttpResponse:
     figures = _figures(request)
     query = "" if figures.period.months == DEFAULT_MONTHS else f"?months={figures.period.months}"
