@@ -153,12 +153,17 @@ def main() -> None:
     reference = {"bare_django_insert": bare, "pgbench_insert": pg,
                  "api_vs_pgbench": round(api["ok_rps"] / pg["rps"], 3) if pg["rps"] else None}
     limits = ("Each report is one transaction of several statements (the agency lookup of the tenancy middleware, "
-              "the idempotency-key lookup, the case-number sequence, the report with its encrypted e-mail, the "
-              "status change, the audit event with its SHA-256, two task rows queued on commit) plus pydantic "
-              "validation and Fernet encryption, all in Python on 2 cores shared with wrk and PostgreSQL; the "
-              "bare view pays only the middleware and one INSERT. What would lift it: more cores for gunicorn "
-              "workers (the work is CPU-bound in Python), caching the agency of a host name instead of querying "
-              "it on every request, and queueing the two tasks in one INSERT.")
+              "the idempotency-key lookup, the agency's feedback settings, the case-number lock and sequence, the "
+              "report with its encrypted e-mail, the status change, the audit event with its SHA-256, the "
+              "acknowledgement task row) plus pydantic validation and Fernet encryption, all in Python on 2 "
+              "cores shared with wrk and PostgreSQL; the bare view pays only the middleware and one INSERT. Case "
+              "numbers are taken one at a time per agency (a row lock held from the number to the commit, so "
+              "that no two reports get the same number), so one agency's reports are written one after another, "
+              "and a worker that holds the lock while the CPU serves another keeps the rest waiting, which "
+              "lengthens the p99. What would lift it: more cores for gunicorn workers (the work is CPU-bound in "
+              "Python), case numbers from a PostgreSQL sequence per agency and year (no lock; numbers could "
+              "then skip when a transaction rolls back), and the agency of a host name kept in memory instead "
+              "of queried on every request.")
     if duplicate_numbers:
         limits = (f"{duplicate_numbers} requests failed with 500 because two reports filed at the same moment were "
                   "given the same case number (services._next_reference reads the highest number and adds one, "

@@ -450,7 +450,7 @@ def main() -> None:
              "R's rake and trimWeights do) and reading the rows are the project's largest costs. The machine is "
              "shared, so wall-clock times move with its load; R runs in the same run on the same machine.")
     markdown = "\n".join([
-        "## Trust index recompute: 10 million responses against R", "",
+        "## 2. Trust index recompute: 10 million responses against R", "",
         f"`{' '.join(['.venv/bin/python', 'bench/trust_recompute/bench.py'])}` — {args.responses:,} responses, "
         f"{NEIGHBOURHOODS} neighbourhoods × 24 months, raked to census margins with trimming {TRIM}.", "",
         "| | seconds | peak memory |", "|---|---|---|",

@@ -271,9 +271,12 @@ def database_restart(server: Server) -> None:
 # ---------------------------------------------------------------- part 2: a task worker killed mid-batch
 
 def mail_lines(path: Path) -> list[dict]:
+    """The messages recorded so far. The file may be read while a worker appends to it: a last line without its
+    line feed is still being written and is left for the next read."""
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    complete = path.read_text().split("\n")[:-1]
+    return [json.loads(line) for line in complete if line.strip()]
 
 
 def task_counts(connection, where: str = "TRUE", *params: str) -> dict[str, int]:

@@ -9,13 +9,13 @@ latest snapshot and fall back to streaming the live rows when there is none.
 
 import itertools
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from commonbeat.core import audit
 from commonbeat.core.models import Agency
 from commonbeat.core.tenancy import scoped
 
-from ..datasets import BUILDERS, Builder, builder_for, csv_chunks, json_chunks
+from ..datasets import BUILDERS, Builder, builder_for, csv_chunks, csv_header, json_chunks
 from ..models import Dataset, UpdateFrequency
 
 DCAT_SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
@@ -93,19 +93,43 @@ def live_rows(dataset: Dataset, today: date | None = None):
     return builder_of(dataset).rows(dataset.agency, today or dataset.agency.today())
 
 
+def _database_writes_csv(builder: Builder) -> bool:
+    return builder.postgres_csv is not None and connection.vendor == "postgresql"
+
+
+def live_csv(dataset: Dataset, today: date | None = None) -> Iterator[bytes]:
+    """The dataset's CSV file as it is now, in chunks: written by PostgreSQL where the dataset's builder can
+    have it do so (the same bytes), else by `csv_chunks` over the rows."""
+    builder, agency = builder_of(dataset), dataset.agency
+    today = today or agency.today()
+    if _database_writes_csv(builder):
+        yield csv_header(builder).encode("utf-8")
+        yield from builder.postgres_csv(agency, today)
+        return
+    for part in csv_chunks(builder, builder.rows(agency, today)):
+        yield part.encode("utf-8")
+
+
 # ---------------------------------------------------------------- snapshots
 
-def _write_files(builder: Builder, rows, csv_out, json_out) -> int:
+def _write_files(dataset: Dataset, builder: Builder, today: date, csv_out, json_out) -> int:
     """Write both files in one pass over the rows; the two writers advance together, CHUNK_SIZE rows at a
-    time, so only one chunk of rows is held in memory."""
+    time, so only one chunk of rows is held in memory. Where PostgreSQL writes the CSV, it is written first,
+    then the JSON from the rows. Returns the number of rows."""
     count = 0
 
     def counted():
         nonlocal count
-        for row in rows:
+        for row in builder.rows(dataset.agency, today):
             count += 1
             yield row
 
+    if _database_writes_csv(builder):
+        for part in live_csv(dataset, today):
+            csv_out.write(part)
+        for part in json_chunks(builder, counted()):
+            json_out.write(part.encode("utf-8"))
+        return count
     for_csv, for_json = itertools.tee(counted())
     for csv_part, json_part in itertools.zip_longest(csv_chunks(builder, for_csv), json_chunks(builder, for_json)):
         if csv_part:
@@ -124,7 +148,7 @@ def build_snapshot(dataset: Dataset, *, today: date | None = None, actor=None) -
     stamp = built_at.strftime("%Y%m%dT%H%M%S%f")
     old = [name for name in (dataset.csv_file.name, dataset.json_file.name) if name]
     with tempfile.TemporaryFile() as csv_out, tempfile.TemporaryFile() as json_out:
-        count = _write_files(builder, builder.rows(agency, today or agency.today()), csv_out, json_out)
+        count = _write_files(dataset, builder, today or agency.today(), csv_out, json_out)
         csv_out.seek(0)
         json_out.seek(0)
         dataset.csv_file.save(f"{dataset.slug}-{stamp}.csv", File(csv_out), save=False)

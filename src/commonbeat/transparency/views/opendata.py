@@ -19,7 +19,7 @@ from commonbeat.core.downloads import as_download
 from commonbeat.core.tenancy import scoped
 from commonbeat.core.texts import current_language
 
-from ..datasets import builder_for, csv_chunks, json_chunks, table_schema
+from ..datasets import builder_for, json_chunks, table_schema
 from ..forms.opendata import DatasetForm
 from ..models import Dataset
 from ..services import opendata as services
@@ -57,7 +57,8 @@ def dataset_page(request, slug):
         "modified": services.modified(dataset) if dataset.built_at else None})
 
 
-def _download(dataset: Dataset, field: str, content_type: str, chunks, extension: str):
+def _download(dataset: Dataset, field: str, content_type: str, live, extension: str):
+    """The stored snapshot when there is one, else the file made now from the live rows (`live(dataset)`)."""
     stored = getattr(dataset, field)
     response = None
     if stored:
@@ -66,19 +67,22 @@ def _download(dataset: Dataset, field: str, content_type: str, chunks, extension
         except FileNotFoundError:
             response = None
     if response is None:
-        builder = builder_for(dataset.slug)
-        response = StreamingHttpResponse(chunks(builder, services.live_rows(dataset)), content_type=content_type)
+        response = StreamingHttpResponse(live(dataset), content_type=content_type)
     return as_download(response, f"{dataset.agency.slug}-{dataset.slug}.{extension}")
+
+
+def _live_json(dataset: Dataset):
+    return json_chunks(builder_for(dataset.slug), services.live_rows(dataset))
 
 
 @require_safe
 def dataset_csv(request, slug):
-    return _download(_published(request, slug), "csv_file", "text/csv; charset=utf-8", csv_chunks, "csv")
+    return _download(_published(request, slug), "csv_file", "text/csv; charset=utf-8", services.live_csv, "csv")
 
 
 @require_safe
 def dataset_json(request, slug):
-    return _download(_published(request, slug), "json_file", "application/json", json_chunks, "json")
+    return _download(_published(request, slug), "json_file", "application/json", _live_json, "json")
 
 
 @require_safe
