@@ -270,8 +270,8 @@ def main() -> None:
              "published, and psycopg reading COPY one row message at a time in Python, on 2 cores shared with "
              "PostgreSQL. What would lift it: keeping the monthly counts of allegations by neighbourhood, "
              "category and finding up to date as cases change (the grouped count would then read a few thousand "
-             "rows). Residents normally download the daily snapshot, a stored file; this live file is what a "
-             "dataset serves before its first snapshot, and what the snapshot build writes. "
+             "rows). Residents normally download the daily snapshot, a stored file (written from the rows, CSV and "
+             "JSON in one pass); this live file is what a dataset serves before its first snapshot. "
              "COPY does the same joins without the disclosure control (no withheld cells), so it is an upper "
              "bound.")
     markdown = "\n".join([

@@ -23,6 +23,10 @@ NORTH = {"latitude": 40.005, "longitude": -89.995}
 SOUTH = {"latitude": 40.005, "longitude": -89.985}
 
 
+def not_here(*args):
+    raise AssertionError("the CSV was written from the rows in Python")
+
+
 def months_ago(agency, reports, months: int, day: int = 10) -> None:
     first = add_months(agency.today().replace(day=1), -months)
     Report.objects.filter(pk__in=[report.pk for report in reports]).update(
@@ -62,20 +66,18 @@ def test_postgresql_writes_the_same_complaints_file_as_the_rows(agency, cast):
     assert {"closed", "open"} == {row[5] for row in rows}
 
 
-def test_the_download_and_the_snapshot_are_written_by_the_database(client, agency, cast, settings, tmp_path,
-                                                                   monkeypatch):
-    def not_here(*args):
-        raise AssertionError("the CSV was written by Python")
-
-    monkeypatch.setattr(services, "csv_chunks", not_here)
+def test_the_live_download_is_written_by_the_database_and_matches_the_snapshot(client, agency, cast, settings,
+                                                                                tmp_path, monkeypatch):
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
     reports = [feedback.triaged(agency, cast, **NORTH) for _ in range(11)]
     months_ago(agency, reports, 1)
     services.register_datasets(agency)
     dataset = Dataset.objects.get(agency=agency, slug="complaint-allegations")
-    live = b"".join(client.get("/data/complaint-allegations.csv").streaming_content)
-    built = services.build_snapshot(dataset)
+    with monkeypatch.context() as python_absent:
+        python_absent.setattr(services, "csv_chunks", not_here)
+        live = b"".join(client.get("/data/complaint-allegations.csv").streaming_content)
+    built = services.build_snapshot(dataset)  # from the rows, CSV and JSON in one pass
     assert built.row_count == 11
     with built.csv_file.open("rb") as stored:
         assert stored.read() == live

@@ -113,9 +113,9 @@ def live_csv(dataset: Dataset, today: date | None = None) -> Iterator[bytes]:
 # ---------------------------------------------------------------- snapshots
 
 def _write_files(dataset: Dataset, builder: Builder, today: date, csv_out, json_out) -> int:
-    """Write both files in one pass over the rows; the two writers advance together, CHUNK_SIZE rows at a
-    time, so only one chunk of rows is held in memory. Where PostgreSQL writes the CSV, it is written first,
-    then the JSON from the rows. Returns the number of rows."""
+    """Write both files in one pass over the rows, so that they hold the same rows; the two writers advance
+    together, CHUNK_SIZE rows at a time, so only one chunk of rows is held in memory. Returns the number of
+    rows."""
     count = 0
 
     def counted():
@@ -124,12 +124,6 @@ def _write_files(dataset: Dataset, builder: Builder, today: date, csv_out, json_
             count += 1
             yield row
 
-    if _database_writes_csv(builder):
-        for part in live_csv(dataset, today):
-            csv_out.write(part)
-        for part in json_chunks(builder, counted()):
-            json_out.write(part.encode("utf-8"))
-        return count
     for_csv, for_json = itertools.tee(counted())
     for csv_part, json_part in itertools.zip_longest(csv_chunks(builder, for_csv), json_chunks(builder, for_json)):
         if csv_part:
