@@ -27,9 +27,9 @@ demo: install
 	COMMONBEAT_DEMO=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 # The whole suite: unit and integration tests, then the browser tests, then the checks CI enforces.
-# The unit tests of one file run on one worker (--dist loadfile), so a module's built city is built once.
 test: install test-unit test-browser lint check
 
+# The tests of one file run on one worker (--dist loadfile), so a module's built city is built once.
 test-unit: install
 	$(BIN)/pytest -m "not browser" -n 2 --dist loadfile -q
 

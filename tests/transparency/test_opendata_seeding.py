@@ -38,6 +38,11 @@ def city(django_db_setup, django_db_blocker):
         call_command("flush", interactive=False, verbosity=0)
 
 
+def snapshot_rows(dataset: Dataset) -> list[list[str]]:
+    """The rows of a dataset's stored CSV, its header first."""
+    return list(csv.reader(io.StringIO(default_storage.open(dataset.csv_file.name).read().decode())))
+
+
 @pytest.mark.django_db
 def test_every_dataset_is_registered_published_and_built(city):
     agency, context = city
@@ -57,8 +62,7 @@ def test_the_seeded_complaints_crisis_calls_and_training_are_published(city):
     assert built["complaint-allegations"].row_count > 50
     assert built["crisis-outcomes"].row_count > 10
     assert built["training-compliance"].row_count > 0
-    rows = list(csv.reader(io.StringIO(default_storage.open(built["complaint-allegations"].csv_file.name)
-                                       .read().decode())))
+    rows = snapshot_rows(built["complaint-allegations"])
     assert rows[0] == BUILDERS[0].column_names
     assert len(rows) - 1 == built["complaint-allegations"].row_count
     assert {row[4] for row in rows[1:]} <= {"sustained", "not-sustained", "pending", "withheld"}
@@ -67,10 +71,10 @@ def test_the_seeded_complaints_crisis_calls_and_training_are_published(city):
 @pytest.mark.django_db
 def test_a_seeded_allegations_kind_is_published_exactly_when_11_or_more_of_its_month_share_it(city):
     """At the demo's scale (about 40 allegations a month) few kinds, or none, reach 11 in a month; the rule is
-    checked against the seeded counts, whatever they are, row by row."""
+    checked against the seeded counts, whatever they are."""
     agency, _context = city
     dataset = Dataset.objects.get(agency=agency, slug="complaint-allegations")
-    rows = list(csv.reader(io.StringIO(default_storage.open(dataset.csv_file.name).read().decode())))[1:]
+    rows = snapshot_rows(dataset)[1:]
     zone = agency.zone
     seeded = Counter()
     for received_at, category, finding in Allegation.objects.filter(
@@ -101,7 +105,7 @@ def test_every_snapshot_has_the_columns_of_its_dictionary(city):
     agency, _context = city
     for builder in BUILDERS:
         dataset = Dataset.objects.get(agency=agency, slug=builder.slug)
-        rows = list(csv.reader(io.StringIO(default_storage.open(dataset.csv_file.name).read().decode())))
+        rows = snapshot_rows(dataset)
         assert rows[0] == builder.column_names and len(rows) - 1 == dataset.row_count, builder.slug
         assert all(len(row) == len(builder.column_names) for row in rows), builder.slug
         records = json.loads(default_storage.open(dataset.json_file.name).read())
